@@ -1,0 +1,41 @@
+"""Moderators and admins must turn on two-factor authentication before acting."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from bigsocnorth.accounts.selectors import user_has_two_factor
+
+# Paths a moderator without two-factor may still use: setting it up, leaving,
+# and the assets those pages load.
+_ALLOWED_PREFIXES = ("/accounts/2fa/", "/accounts/logout/", "/static/", "/healthz")
+
+
+class RequireStaffTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._must_set_up_two_factor(request):
+            messages.warning(
+                request,
+                _("Moderators and admins must turn on two-factor authentication before going on."),
+            )
+            return redirect(reverse("mfa_activate_totp"))
+        return self.get_response(request)
+
+    def _must_set_up_two_factor(self, request) -> bool:
+        if not settings.REQUIRE_STAFF_TWO_FACTOR:
+            return False
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return False
+        if not user.is_moderator:
+            return False
+        if request.path.startswith(_ALLOWED_PREFIXES):
+            return False
+        return not user_has_two_factor(user)

@@ -1,0 +1,87 @@
+"""Run the web server and the task worker together; Ctrl-C stops both.
+
+`make run` uses this so a newcomer gets the whole platform from one command.
+If either process dies, the other is stopped too and the command fails, so
+a half-running platform never looks healthy.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve the platform (granian) and run the task worker until interrupted."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+
+    def handle(self, *args, host, port, workers, **options):
+        python = sys.executable
+        web = [
+            python, "-m", "granian",
+            "--interface", "wsgi",
+            "--host", host,
+            "--port", str(port),
+            "--workers", str(workers),
+            "--no-ws",
+            "config.wsgi:application",
+        ]  # fmt: skip
+        worker = [
+            python, "manage.py", "db_worker",
+            "--queue-name", "*",
+            "--no-reload",
+            "--interval", "1",
+        ]  # fmt: skip
+        cwd = str(settings.BASE_DIR)
+        processes = {
+            "web": subprocess.Popen(web, cwd=cwd),  # noqa: S603 - fixed argument lists
+            "worker": subprocess.Popen(worker, cwd=cwd),  # noqa: S603
+        }
+        self.stdout.write(
+            self.style.SUCCESS(f"{settings.SITE_NAME} is on http://{host}:{port}/ (Ctrl-C stops it)")
+        )
+
+        stopping = False
+
+        def stop(signum, frame):
+            nonlocal stopping
+            stopping = True
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+
+        exit_code = 0
+        while not stopping:
+            for name, process in processes.items():
+                code = process.poll()
+                if code is not None:
+                    self.stderr.write(f"The {name} process stopped (exit code {code}); stopping.")
+                    exit_code = code or 1
+                    stopping = True
+                    break
+            time.sleep(0.3)
+
+        for process in processes.values():
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + 10
+        for process in processes.values():
+            remaining = max(0.1, deadline - time.monotonic())
+            try:
+                process.wait(timeout=remaining)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.stdout.write("Stopped.")
+        if exit_code:
+            sys.exit(exit_code)

@@ -1,0 +1,23 @@
+"""Top-level URLs: pages per app, the API under /api/v1/, accounts, health."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from bigsocnorth.core.views import healthz
+from config.api import api
+
+urlpatterns = [
+    path("", include("bigsocnorth.core.urls")),
+    path("areas/", include("bigsocnorth.places.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("bigsocnorth.accounts.urls")),
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
