@@ -113,7 +113,7 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------
-SQLITE_PATH = VAR_DIR / "bigsocnorth.sqlite3"
+SQLITE_PATH = Path(env_str("SQLITE_PATH", str(VAR_DIR / "bigsocnorth.sqlite3"))).resolve()
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
@@ -161,7 +161,8 @@ else:
     }
 
 # --- Background work ------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASK_QUEUES = ["default", "email"]
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -205,21 +206,30 @@ REQUIRE_STAFF_TWO_FACTOR = env_bool("REQUIRE_STAFF_TWO_FACTOR", PRODUCTION)
 # --- Email ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
-EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
-EMAIL_TIMEOUT = 30
-# Web requests hand mail to the task worker; the worker delivers it with
-# EMAIL_DELIVERY_BACKEND (SMTP when EMAIL_HOST is set, else the worker's console).
-EMAIL_BACKEND = "bigsocnorth.core.mail.TaskQueueEmailBackend"
-EMAIL_DELIVERY_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+_email_host = env_str("EMAIL_HOST")
+if _email_host:
+    _delivery = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _email_host,
+            "port": env_int("EMAIL_PORT", 587),
+            "username": env_str("EMAIL_HOST_USER"),
+            "password": env_str("EMAIL_HOST_PASSWORD"),
+            "use_tls": env_bool("EMAIL_USE_TLS", True),
+            "use_ssl": env_bool("EMAIL_USE_SSL", False),
+            "timeout": 30,
+        },
+    }
+else:
+    # Development: the worker prints each message, so the verification link
+    # shows in the `make run` output.
+    _delivery = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {
+    # Web requests hand mail to the task worker and never wait on SMTP...
+    "default": {"BACKEND": "bigsocnorth.core.mail.TaskQueueEmailBackend"},
+    # ...and the worker delivers it with this one.
+    "delivery": _delivery,
+}
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en-gb"

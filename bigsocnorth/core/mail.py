@@ -2,15 +2,14 @@
 
 A web request never waits on an SMTP server: `TaskQueueEmailBackend` turns each
 message into plain JSON and enqueues `deliver_email`, which the worker runs
-with the real backend named by `EMAIL_DELIVERY_BACKEND`.
+with the mailer configured as MAILERS["delivery"].
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import EmailMultiAlternatives, mailers
 from django.core.mail.backends.base import BaseEmailBackend
 from django.tasks import task
 
@@ -56,8 +55,7 @@ def deliver_email(payload: dict[str, Any]) -> int:
     An exception marks the task failed in the task results, where an
     operator can see it; the message is not silently dropped.
     """
-    connection = get_connection(settings.EMAIL_DELIVERY_BACKEND, fail_silently=False)
-    return connection.send_messages([payload_to_message(payload)])
+    return mailers["delivery"].send_messages([payload_to_message(payload)])
 
 
 class TaskQueueEmailBackend(BaseEmailBackend):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import nh3
 from markdown_it import MarkdownIt
-from markupsafe import Markup
+from django.utils.safestring import SafeString, mark_safe
 
 _md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False}).enable(
     ["table", "strikethrough"]
@@ -17,7 +17,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 
 
-def render_markdown(text: str) -> Markup:
+def render_markdown(text: str) -> SafeString:
     """Render Markdown and sanitise the result: no scripts, no javascript: links.
 
     Raw HTML in the source is escaped by the parser, and nh3 then removes any
@@ -32,4 +32,4 @@ def render_markdown(text: str) -> Markup:
         url_schemes={"http", "https", "mailto"},
         link_rel="nofollow noopener noreferrer ugc",
     )
-    return Markup(clean)  # noqa: S704 - sanitised by nh3 just above
+    return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above

@@ -7,7 +7,6 @@ a half-running platform never looks healthy.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -16,14 +15,16 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from config.env import env_int, env_str
+
 
 class Command(BaseCommand):
     help = "Serve the platform (granian) and run the task worker until interrupted."
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int, default=int(os.environ.get("WEB_WORKERS", "2")))
+        parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=env_int("PORT", 8000))
+        parser.add_argument("--workers", type=int, default=env_int("WEB_WORKERS", 2))
 
     def handle(self, *args, host, port, workers, **options):
         python = sys.executable

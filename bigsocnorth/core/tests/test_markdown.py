@@ -1,0 +1,36 @@
+"""Markdown from people renders to safe HTML."""
+
+from __future__ import annotations
+
+from bigsocnorth.core.markdown import render_markdown
+
+
+def test_markdown_renders_emphasis_links_and_lists():
+    html = render_markdown("**Tea** and [cakes](https://example.org)\n\n- one\n- two")
+    assert "<strong>Tea</strong>" in html
+    assert '<a href="https://example.org" rel="nofollow noopener noreferrer ugc">cakes</a>' in html
+    assert "<li>one</li>" in html
+
+
+def test_script_tags_never_survive():
+    html = render_markdown("<script>alert(1)</script> hello <img src=x onerror=alert(1)>")
+    assert "<script" not in html
+    assert "<img" not in html
+    assert "hello" in html
+
+
+def test_javascript_and_data_links_are_removed():
+    html = render_markdown("[click](javascript:alert(1)) [data](data:text/html,hi)")
+    # The parser refuses to make these links; at most they remain visible text.
+    assert "<a" not in html
+    assert "href" not in html
+    assert "click" in html
+
+
+def test_a_raw_html_link_with_a_javascript_url_is_not_a_link():
+    html = render_markdown('<a href="javascript:alert(1)">x</a>')
+    assert "<a" not in html
+
+
+def test_empty_text_renders_empty():
+    assert render_markdown("") == ""
