@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.errors import AuthorizationError
+from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from bigsocnorth.accounts.api import router as accounts_router
 from bigsocnorth.places.api import router as places_router

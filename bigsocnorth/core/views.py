@@ -40,3 +40,8 @@ def healthz(request):
         logger.error("Health check: database unavailable: %s", error)
         return JsonResponse({"status": "unavailable", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def csrf_failure(request, reason=""):
+    """A plain-English page instead of Django's technical one."""
+    return render(request, "403_csrf.html", status=403)

@@ -49,7 +49,9 @@ class Command(BaseCommand):
             "worker": subprocess.Popen(worker, cwd=cwd),  # noqa: S603
         }
         self.stdout.write(
-            self.style.SUCCESS(f"{settings.SITE_NAME} is on http://{host}:{port}/ (Ctrl-C stops it)")
+            self.style.SUCCESS(
+                f"{settings.SITE_NAME} is on http://{host}:{port}/ (Ctrl-C stops it)"
+            )
         )
 
         stopping = False

@@ -1,0 +1,66 @@
+"""Load invented demo content so a newcomer sees a living platform on first run.
+
+The three login accounts get random passwords, printed once: on the run that
+creates them. Never run this on a real deployment (it refuses when people
+already have accounts, with --first-run-only).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from bigsocnorth.accounts.models import Profile, Role, User
+from bigsocnorth.accounts.services import profile_create_for_new_user
+from bigsocnorth.core.demo.people import LOGIN_ACCOUNTS, MEMBERS
+from bigsocnorth.places.models import LocalAuthority
+
+
+class Command(BaseCommand):
+    help = "Load demo people (and later, demo content) into an empty database."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--first-run-only",
+            action="store_true",
+            help="Do nothing when the database already has any account.",
+        )
+
+    def handle(self, *args, first_run_only: bool, **options):
+        if first_run_only and User.objects.exists():
+            return
+        passwords = self._load_people()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded. You can log in as:"))
+        for email, role, password in passwords:
+            self.stdout.write(f"  {role:<10} {email:<24} password: {password}")
+        self.stdout.write(
+            "These passwords are shown only this once. They are for development only."
+        )
+
+    @transaction.atomic
+    def _load_people(self) -> list[tuple[str, str, str]]:
+        areas = {la.code: la for la in LocalAuthority.objects.all()}
+        created = []
+        for email, role, name, pronouns, area_code, bio in LOGIN_ACCOUNTS:
+            password = secrets.token_urlsafe(12)
+            user = self._person(email, name, pronouns, areas[area_code], bio, password)
+            user.role = role
+            user.is_staff = user.is_superuser = role == Role.ADMIN
+            user.save(update_fields=["role", "is_staff", "is_superuser"])
+            created.append((email, role, password))
+        for number, (name, pronouns, area_code, bio) in enumerate(MEMBERS, start=1):
+            self._person(f"demo{number}@example.org", name, pronouns, areas[area_code], bio, None)
+        return created
+
+    def _person(self, email, name, pronouns, area, bio, password) -> User:
+        user = User.objects.create_user(email=email, password=password)
+        if password is None:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+        profile = profile_create_for_new_user(user=user, display_name=name)
+        Profile.objects.filter(pk=profile.pk).update(pronouns=pronouns, home_area=area, bio=bio)
+        return user

@@ -1,0 +1,54 @@
+"""Demo data: loaded on the first run only, passwords shown only then."""
+
+from __future__ import annotations
+
+import re
+from io import StringIO
+
+from django.core.management import call_command
+
+from bigsocnorth.accounts.models import Role, User
+
+
+def _load() -> str:
+    out = StringIO()
+    call_command("load_demo_data", first_run_only=True, stdout=out)
+    return out.getvalue()
+
+
+def test_first_run_creates_three_login_accounts_and_members_across_the_north(db, client):
+    output = _load()
+    roles = dict(User.objects.filter(email__in=[
+        "member@example.org", "moderator@example.org", "admin@example.org"
+    ]).values_list("email", "role"))  # fmt: skip
+    assert roles == {
+        "member@example.org": Role.MEMBER,
+        "moderator@example.org": Role.MODERATOR,
+        "admin@example.org": Role.ADMIN,
+    }
+    assert User.objects.get(email="admin@example.org").is_superuser
+    areas = set(User.objects.values_list("profile__home_area__name", flat=True))
+    assert len(areas) >= 8
+    assert {"Sheffield", "Newcastle upon Tyne", "Leeds"} <= areas
+
+    password = re.search(r"member@example\.org\s+password: (\S+)", output).group(1)
+    response = client.post(
+        "/accounts/login/", {"login": "member@example.org", "password": password}
+    )
+    assert response.status_code == 302
+    assert client.session.get("_auth_user_id") == str(
+        User.objects.get(email="member@example.org").pk
+    )
+
+
+def test_second_run_changes_nothing_and_prints_no_passwords(db):
+    _load()
+    count = User.objects.count()
+    output = _load()
+    assert output == ""
+    assert User.objects.count() == count
+
+
+def test_first_run_only_leaves_a_database_with_real_people_alone(db, member):
+    assert _load() == ""
+    assert User.objects.count() == 1

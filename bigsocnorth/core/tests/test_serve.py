@@ -1,0 +1,66 @@
+"""`make run` serves the web and the worker together; Ctrl-C stops both."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+from django.conf import settings
+
+from bigsocnorth.core.tests.test_concurrent_writes import _child_env
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _children_of(pid: int) -> list[int]:
+    result = subprocess.run(
+        ["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True, check=False
+    )
+    return [int(line) for line in result.stdout.split()]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_serve_answers_and_ctrl_c_stops_web_and_worker():
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "manage.py", "serve", "--port", str(port), "--workers", "1"],
+        cwd=settings.BASE_DIR,
+        env=_child_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        body = None
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert body == '{"status": "ok", "database": "ok"}'
+        children = _children_of(process.pid)
+        assert len(children) == 2  # the web server and the task worker
+
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=30)
+        assert process.returncode == 0, output
+        assert "Stopped." in output
+        for child in children:
+            with pytest.raises(ProcessLookupError):
+                os.kill(child, 0)
+    finally:
+        if process.poll() is None:
+            process.kill()
