@@ -25,6 +25,13 @@ class Region(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("places:area_detail", kwargs={"slug": self.slug})
 
+    @property
+    def name_in_sentence(self) -> str:
+        """ "in the North East", but "in Yorkshire and The Humber"."""
+        if self.name.split(" ", 1)[0] in {"North", "South", "East", "West"}:
+            return f"the {self.name}"
+        return self.name
+
 
 class LocalAuthority(models.Model):
     """A local authority district, its boundary kept as GeoJSON geometry.

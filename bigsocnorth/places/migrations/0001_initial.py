@@ -5,47 +5,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, unique=True, verbose_name='GSS code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, unique=True, verbose_name="GSS code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
             ],
             options={
-                'verbose_name': 'region',
-                'verbose_name_plural': 'regions',
-                'ordering': ['name'],
+                "verbose_name": "region",
+                "verbose_name_plural": "regions",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='LocalAuthority',
+            name="LocalAuthority",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=9, unique=True, verbose_name='GSS code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('slug', models.SlugField(max_length=100, unique=True, verbose_name='slug')),
-                ('boundary', models.JSONField(verbose_name='boundary (GeoJSON geometry)')),
-                ('min_longitude', models.FloatField()),
-                ('min_latitude', models.FloatField()),
-                ('max_longitude', models.FloatField()),
-                ('max_latitude', models.FloatField()),
-                ('centre_latitude', models.FloatField()),
-                ('centre_longitude', models.FloatField()),
-                ('region', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='local_authorities', to='places.region', verbose_name='region')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=9, unique=True, verbose_name="GSS code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("slug", models.SlugField(max_length=100, unique=True, verbose_name="slug")),
+                ("boundary", models.JSONField(verbose_name="boundary (GeoJSON geometry)")),
+                ("min_longitude", models.FloatField()),
+                ("min_latitude", models.FloatField()),
+                ("max_longitude", models.FloatField()),
+                ("max_latitude", models.FloatField()),
+                ("centre_latitude", models.FloatField()),
+                ("centre_longitude", models.FloatField()),
+                (
+                    "region",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="local_authorities",
+                        to="places.region",
+                        verbose_name="region",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'local authority',
-                'verbose_name_plural': 'local authorities',
-                'ordering': ['name'],
+                "verbose_name": "local authority",
+                "verbose_name_plural": "local authorities",
+                "ordering": ["name"],
             },
         ),
     ]
