@@ -84,7 +84,11 @@ def not_found(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return api.create_response(request, {"message": str(exc)}, status=exc.status_code)
+    message = str(exc)
+    if exc.status_code == 400 and message.startswith("Cannot parse request body"):
+        # ninja's own wording; say what is wrong and how to fix it.
+        message = "The request body is not valid JSON. Check quotes, commas and braces."
+    return api.create_response(request, {"message": message}, status=exc.status_code)
 
 
 api.add_router("/", places_router)

@@ -66,12 +66,13 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "django_htmx",
+    # Before allauth, so its templates (which override allauth's) are found first.
+    "bigsocnorth.accounts",
     "allauth",
     "allauth.account",
     "allauth.mfa",
     "django_tasks_db",
     "bigsocnorth.core",
-    "bigsocnorth.accounts",
     "bigsocnorth.places",
 ]
 
@@ -193,7 +194,6 @@ ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "bigsocnorth.accounts.adapter.AccountAdapter"
-ACCOUNT_SIGNUP_FORM_CLASS = None
 ACCOUNT_RATE_LIMITS = {
     # Repeated failed logins: per address and per account.
     "login_failed": env_str("LOGIN_FAILED_RATE_LIMIT", "10/m/ip,5/5m/key"),
@@ -202,6 +202,10 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SITE_NAME
 # Moderators and admins must set up two-factor before they can act.
 REQUIRE_STAFF_TWO_FACTOR = env_bool("REQUIRE_STAFF_TWO_FACTOR", PRODUCTION)
+ACCOUNT_FORMS = {
+    "signup": "bigsocnorth.accounts.forms.SignupForm",
+    "login": "bigsocnorth.accounts.forms.LoginForm",
+}
 
 # --- Email ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
