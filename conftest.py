@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 from django.core.cache import cache
 
@@ -16,6 +18,12 @@ def _fresh_cache(settings):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Real hashers are slow on purpose; tests create many accounts.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -52,3 +60,37 @@ def area(db):
     from bigsocnorth.places.models import LocalAuthority
 
     return LocalAuthority.objects.get(code="E08000039")
+
+
+def _is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker is not None and marker.kwargs.get("transaction")) or any(
+        name in item.fixturenames for name in ("transactional_db", "live_server")
+    )
+
+
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Put the migration-loaded areas back for every transactional test.
+
+    A transactional test empties every table when it ends, including the
+    regions and local authorities that a data migration loaded, so the next
+    one would run against an empty map of the North. Reloading them (the
+    migration's own, idempotent loader) is cheap and does not depend on
+    test-database serialisation.
+    """
+    if not _is_transactional(request.node):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    from django.apps import apps
+
+    from bigsocnorth.places.selectors import places_cache_reset
+
+    data_migration = importlib.import_module(
+        "bigsocnorth.places.migrations.0002_load_regions_and_local_authorities"
+    )
+    data_migration.load(apps, None)
+    places_cache_reset()  # the per-process index must not keep the old rows
+    yield
+    places_cache_reset()

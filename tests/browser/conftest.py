@@ -9,7 +9,6 @@ touches the internet (map tiles simply do not load).
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,10 +18,6 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.conf import settings
 from playwright.sync_api import Browser, Page, sync_playwright
-
-# Playwright's sync API runs an event loop in this thread; Django would
-# otherwise refuse ORM calls made by the test itself.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -38,6 +33,10 @@ CHROMIUM_ARGS = [
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 740)}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 _axe = Axe()
+_WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .slice(0, 12)
+  .map(e => e.tagName + '.' + e.className)"""
 
 
 def pytest_collection_modifyitems(items):
@@ -46,14 +45,18 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
         pytest.fail(
             f"The browser tests need Chromium at {CHROMIUM}: run scripts/ensure-chromium "
             "(or apt-get install chromium)."
         )
-    with sync_playwright() as playwright:
+    # Playwright's sync API runs an event loop in this thread while the
+    # browser is open; Django would otherwise refuse the ORM calls that the
+    # tests and the database fixtures make. Scoped to this package only.
+    with pytest.MonkeyPatch.context() as patch, sync_playwright() as playwright:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
@@ -83,7 +86,6 @@ def _open_page(browser: Browser, live_server, width: str, *, javascript: bool = 
     viewport_width, viewport_height = WIDTHS[width]
     context = browser.new_context(
         viewport={"width": viewport_width, "height": viewport_height},
-        java_script_enabled=javascript,
         locale="en-GB",
         timezone_id="Europe/London",
     )
@@ -92,7 +94,13 @@ def _open_page(browser: Browser, live_server, width: str, *, javascript: bool = 
     problems = PageProblems()
 
     def only_the_live_server(route):
-        if urlsplit(route.request.url).netloc == live_host:
+        if not javascript and route.request.resource_type == "script":
+            # "Without JavaScript": none of the site's scripts ever run. The
+            # CSP forbids inline scripts, so blocking script files is the
+            # whole of it, and axe (injected by the test, not the page) can
+            # still check the page a no-JavaScript visitor gets.
+            route.abort()
+        elif urlsplit(route.request.url).netloc == live_host:
             route.continue_()
         else:
             problems.blocked.append(route.request.url)
@@ -120,6 +128,7 @@ def page(request, browser, live_server) -> Iterator[Page]:
 @pytest.fixture(params=list(WIDTHS))
 def page_without_javascript(request, browser, live_server) -> Iterator[Page]:
     context, page = _open_page(browser, live_server, request.param, javascript=False)
+    page.width_name = f"{request.param}-no-js"
     yield page
     context.close()
 
@@ -137,7 +146,10 @@ def check_page(page: Page, name: str | None = None) -> None:
     horizontal_scroll = page.evaluate(
         "document.documentElement.scrollWidth > document.documentElement.clientWidth"
     )
-    assert not horizontal_scroll, f"{page.url} scrolls sideways at {page.width_name} width"
+    # Name what sticks out, so a failure says where to look.
+    assert not horizontal_scroll, (
+        f"{page.url} scrolls sideways at {page.width_name} width: {page.evaluate(_WIDE_ELEMENTS)}"
+    )
 
 
 def visit(page: Page, url: str, name: str | None = None) -> None:

@@ -13,11 +13,11 @@ def test_visitor_reads_what_the_platform_is_for_and_its_guidelines(page, live_se
     visit(page, live_server.url + "/")
     assert page.locator("h1").inner_text().startswith("Community action in the North")
 
-    page.get_by_role("link", name="Community guidelines").click()
+    page.get_by_role("link", name="Community guidelines", exact=True).click()
     check_page(page)
     assert page.locator("h1").inner_text() == "Community guidelines"
 
-    page.get_by_role("link", name="Privacy").click()
+    page.get_by_role("link", name="Privacy", exact=True).click()
     check_page(page)
     assert page.locator("h1").inner_text() == "Privacy"
 
@@ -35,6 +35,7 @@ def test_keyboard_user_can_skip_to_the_main_content(page, live_server):
 def test_pages_work_without_javascript(page_without_javascript, live_server):
     page = page_without_javascript
     visit(page, live_server.url + "/")
-    page.get_by_role("link", name="Community guidelines").click()
+    assert page.evaluate("typeof window.htmx") == "undefined"
+    page.get_by_role("link", name="Community guidelines", exact=True).click()
     check_page(page, "guidelines-no-js")
     assert page.locator("h1").inner_text() == "Community guidelines"

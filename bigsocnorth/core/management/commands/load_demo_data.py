@@ -13,8 +13,12 @@ from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from bigsocnorth.accounts.models import Profile, Role, User
-from bigsocnorth.accounts.services import profile_create_for_new_user
+from bigsocnorth.accounts.models import Role, User
+from bigsocnorth.accounts.services import (
+    profile_create_for_new_user,
+    profile_update,
+    user_set_role,
+)
 from bigsocnorth.core.demo.people import LOGIN_ACCOUNTS, MEMBERS
 from bigsocnorth.places.models import LocalAuthority
 
@@ -44,13 +48,21 @@ class Command(BaseCommand):
     def _load_people(self) -> list[tuple[str, str, str]]:
         areas = {la.code: la for la in LocalAuthority.objects.all()}
         created = []
-        for email, role, name, pronouns, area_code, bio in LOGIN_ACCOUNTS:
+        admin = None
+        # The admin is made first, so the other roles are given through the
+        # same service an admin uses.
+        for email, role, name, pronouns, area_code, bio in sorted(
+            LOGIN_ACCOUNTS, key=lambda account: account[1] != Role.ADMIN
+        ):
             password = secrets.token_urlsafe(12)
-            user = self._person(email, name, pronouns, areas[area_code], bio, password)
-            user.role = role
-            user.is_staff = user.is_superuser = role == Role.ADMIN
-            user.save(update_fields=["role", "is_staff", "is_superuser"])
+            if role == Role.ADMIN:
+                admin = User.objects.create_superuser(email=email, password=password)
+                user = self._describe(admin, email, name, pronouns, areas[area_code], bio)
+            else:
+                user = self._person(email, name, pronouns, areas[area_code], bio, password)
+                user_set_role(actor=admin, user=user, role=role)
             created.append((email, role, password))
+        created.sort(key=lambda row: [account[0] for account in LOGIN_ACCOUNTS].index(row[0]))
         for number, (name, pronouns, area_code, bio) in enumerate(MEMBERS, start=1):
             self._person(f"demo{number}@example.org", name, pronouns, areas[area_code], bio, None)
         return created
@@ -60,7 +72,14 @@ class Command(BaseCommand):
         if password is None:
             user.set_unusable_password()
             user.save(update_fields=["password"])
+        return self._describe(user, email, name, pronouns, area, bio)
+
+    def _describe(self, user, email, name, pronouns, area, bio) -> User:
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-        profile = profile_create_for_new_user(user=user, display_name=name)
-        Profile.objects.filter(pk=profile.pk).update(pronouns=pronouns, home_area=area, bio=bio)
+        profile = getattr(user, "profile", None) or profile_create_for_new_user(
+            user=user, display_name=name, home_area=area
+        )
+        profile_update(
+            profile=profile, display_name=name, pronouns=pronouns, home_area=area, bio=bio
+        )
         return user

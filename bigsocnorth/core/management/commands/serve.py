@@ -34,6 +34,8 @@ class Command(BaseCommand):
             "--host", host,
             "--port", str(port),
             "--workers", str(workers),
+            # Django is synchronous: a few threads per worker, like gunicorn's gthread.
+            "--blocking-threads", "4",
             "--no-ws",
             "config.wsgi:application",
         ]  # fmt: skip
