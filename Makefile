@@ -74,7 +74,7 @@ test: lint browser-deps
 	@echo "==> Test suite on SQLite"
 	env -u DATABASE_URL $(BIN)/pytest
 	@if [ -n "$$DATABASE_URL" ]; then \
-		echo "==> Test suite on PostgreSQL ($${DATABASE_URL%%\?*})"; \
+		echo "==> Test suite on PostgreSQL ($$(echo "$$DATABASE_URL" | sed -E 's#//[^@/]*@#//#; s#\?.*##'))"; \
 		$(BIN)/pytest; \
 	else \
 		echo "==> DATABASE_URL is not set: the PostgreSQL run is skipped (CI sets it)"; \

@@ -7,7 +7,7 @@ for invalid input, the `errors` per field).
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
@@ -93,3 +93,13 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", places_router)
 api.add_router("/", accounts_router)
+
+
+def api_not_found(request, *args, **kwargs):
+    return JsonResponse(
+        {
+            "message": "There is no API endpoint at this address. "
+            "The endpoints are listed at /api/v1/docs."
+        },
+        status=404,
+    )

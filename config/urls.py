@@ -2,10 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from bigsocnorth.core.views import healthz
-from config.api import api
+from config.api import api, api_not_found
 
 urlpatterns = [
     path("", include("bigsocnorth.core.urls")),
@@ -13,6 +13,8 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("bigsocnorth.accounts.urls")),
     path("api/v1/", api.urls),
+    # Anything else under the API answers in JSON too, never an HTML page.
+    re_path(r"^api/", api_not_found),
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -29,35 +29,24 @@ MAX_PER_PAGE = 100
 _ECHO_LIMIT = 60
 
 
-def _region_ref(request: HttpRequest, region: Region) -> dict:
+def _area_ref(request: HttpRequest, area: LocalAuthority | Region) -> dict:
+    """How every response names an area: codes, names and both addresses."""
     return {
-        "code": region.code,
-        "name": region.name,
-        "slug": region.slug,
-        "url": request.build_absolute_uri(region.get_absolute_url()),
+        "code": area.code,
+        "name": area.name,
+        "slug": area.slug,
+        "url": request.build_absolute_uri(area.get_absolute_url()),
         "api_url": request.build_absolute_uri(
-            reverse("api:places_area_detail", kwargs={"slug": region.slug})
-        ),
-    }
-
-
-def _authority_ref(request: HttpRequest, authority: LocalAuthority) -> dict:
-    return {
-        "code": authority.code,
-        "name": authority.name,
-        "slug": authority.slug,
-        "url": request.build_absolute_uri(authority.get_absolute_url()),
-        "api_url": request.build_absolute_uri(
-            reverse("api:places_area_detail", kwargs={"slug": authority.slug})
+            reverse("api:places_area_detail", kwargs={"slug": area.slug})
         ),
     }
 
 
 def _authority_item(request: HttpRequest, authority: LocalAuthority) -> dict:
     return {
-        **_authority_ref(request, authority),
+        **_area_ref(request, authority),
         "kind": "local authority",
-        "region": _region_ref(request, authority.region),
+        "region": _area_ref(request, authority.region),
         "centre": {
             "latitude": authority.centre_latitude,
             "longitude": authority.centre_longitude,
@@ -147,8 +136,8 @@ def area_locate(
     return {
         "latitude": lat,
         "longitude": lon,
-        "local_authority": _authority_ref(request, match.local_authority) if match else None,
-        "region": _region_ref(request, match.region) if match else None,
+        "local_authority": _area_ref(request, match.local_authority) if match else None,
+        "region": _area_ref(request, match.region) if match else None,
     }
 
 
@@ -174,19 +163,19 @@ def area_detail(request: HttpRequest, slug: str):
         return {
             **_authority_item(request, area),
             "neighbours": [
-                _authority_ref(request, neighbour)
+                _area_ref(request, neighbour)
                 for neighbour in selectors.local_authority_neighbours(local_authority=area)
             ],
             "outline": outline,
         }
     centre = selectors.region_centre(region=area)
     return {
-        **_region_ref(request, area),
+        **_area_ref(request, area),
         "kind": "region",
         "centre": {"latitude": centre[0], "longitude": centre[1]} if centre else None,
         "bbox": outline.get("bbox", []),
         "local_authorities": [
-            _authority_ref(request, authority) for authority in area.local_authorities.all()
+            _area_ref(request, authority) for authority in area.local_authorities.all()
         ],
         "outline": outline,
     }
@@ -226,11 +215,9 @@ def place_search(
                 "longitude": place.longitude,
                 "population": place.population,
                 "local_authority": (
-                    _authority_ref(request, place.local_authority)
-                    if place.local_authority
-                    else None
+                    _area_ref(request, place.local_authority) if place.local_authority else None
                 ),
-                "region": _region_ref(request, place.region),
+                "region": _area_ref(request, place.region),
                 "url": request.build_absolute_uri(place.area.get_absolute_url()),
             }
             for place in results

@@ -9,7 +9,6 @@ answers every lookup without a query, in tens of microseconds. Call
 from __future__ import annotations
 
 import math
-import threading
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -20,6 +19,7 @@ import shapely
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 
+from bigsocnorth.core.process_cache import BuiltOnce
 from bigsocnorth.places.models import LocalAuthority, Region
 
 # Working in degrees makes distances anisotropic: at the North's latitude a
@@ -157,30 +157,24 @@ class AreaIndex:
         return centres
 
 
-_index: AreaIndex | None = None
-_index_lock = threading.Lock()
+def _build_area_index() -> AreaIndex:
+    regions = {region.pk: region for region in Region.objects.all()}
+    authorities = list(LocalAuthority.objects.defer("boundary"))
+    for authority in authorities:
+        # One shared Region instance per region, not one per authority.
+        authority.region = regions[authority.region_id]
+    boundaries = dict(LocalAuthority.objects.values_list("pk", "boundary"))
+    return AreaIndex(authorities=authorities, boundaries=boundaries)
+
+
+_index = BuiltOnce(_build_area_index)
 
 
 def area_index_get() -> AreaIndex:
     """The process's index, built from the database on first use."""
-    global _index
-    index = _index
-    if index is not None:
-        return index
-    with _index_lock:
-        if _index is None:
-            regions = {region.pk: region for region in Region.objects.all()}
-            authorities = list(LocalAuthority.objects.defer("boundary"))
-            for authority in authorities:
-                # One shared Region instance per region, not one per authority.
-                authority.region = regions[authority.region_id]
-            boundaries = dict(LocalAuthority.objects.values_list("pk", "boundary"))
-            _index = AreaIndex(authorities=authorities, boundaries=boundaries)
-        return _index
+    return _index.get()
 
 
 def area_index_reset() -> None:
     """Forget the index; the next lookup rebuilds it from the database."""
-    global _index
-    with _index_lock:
-        _index = None
+    _index.reset()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import re
-import threading
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bigsocnorth.core.process_cache import BuiltOnce
 from bigsocnorth.places.boundaries import AreaIndex, area_index_get
 from bigsocnorth.places.models import LocalAuthority, Region
 
@@ -205,28 +205,22 @@ def _town_results(index: AreaIndex) -> list[PlaceResult]:
     return list(best.values())
 
 
-_gazetteer: Gazetteer | None = None
-_gazetteer_lock = threading.Lock()
+def _build_gazetteer() -> Gazetteer:
+    index = area_index_get()
+    return Gazetteer(results=_area_results(index) + _town_results(index))
+
+
+_gazetteer = BuiltOnce(_build_gazetteer)
 
 
 def gazetteer_get() -> Gazetteer:
     """The process's gazetteer, built on first use (about a second)."""
-    global _gazetteer
-    gazetteer = _gazetteer
-    if gazetteer is not None:
-        return gazetteer
-    with _gazetteer_lock:
-        if _gazetteer is None:
-            index = area_index_get()
-            _gazetteer = Gazetteer(results=_area_results(index) + _town_results(index))
-        return _gazetteer
+    return _gazetteer.get()
 
 
 def gazetteer_reset() -> None:
     """Forget the gazetteer; the next search rebuilds it."""
-    global _gazetteer
-    with _gazetteer_lock:
-        _gazetteer = None
+    _gazetteer.reset()
 
 
 def place_query_check(*, query: str) -> str:

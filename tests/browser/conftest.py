@@ -138,7 +138,9 @@ def check_page(page: Page, name: str | None = None) -> None:
     page.wait_for_load_state("load")
     results = _axe.run(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    slug = name or re.sub(r"[^a-z0-9]+", "-", urlsplit(page.url).path.lower()).strip("-") or "home"
+    # Named after the first two parts of the path (not one-off keys in links).
+    parts = [part for part in urlsplit(page.url).path.lower().split("/") if part][:2]
+    slug = name or re.sub(r"[^a-z0-9]+", "-", "-".join(parts)).strip("-") or "home"
     page.screenshot(path=SCREENSHOTS / f"{slug}-{page.width_name}.png", full_page=True)
     assert results.violations_count == 0, (
         f"axe found accessibility problems on {page.url}:\n{results.generate_report()}"
