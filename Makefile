@@ -49,11 +49,10 @@ var/.collected: $(VENV)/.synced $(VENDOR)/.copied $(STATIC_SOURCES)
 setup: $(VENV)/.synced $(VENDOR)/.copied var/.collected
 
 migrate: setup
-	$(BIN)/python manage.py migrate --noinput --verbosity 0
-	$(BIN)/python manage.py createcachetable
+	$(BIN)/python manage.py prepare
 
-demo: migrate
-	$(BIN)/python manage.py load_demo_data --first-run-only
+demo: setup
+	$(BIN)/python manage.py prepare --demo-data
 
 run: demo
 	$(BIN)/python manage.py serve --host "$(HOST)" --port "$(PORT)"

@@ -52,3 +52,12 @@ def test_second_run_changes_nothing_and_prints_no_passwords(db):
 def test_first_run_only_leaves_a_database_with_real_people_alone(db, member):
     assert _load() == ""
     assert User.objects.count() == 1
+
+
+def test_prepare_migrates_and_loads_demo_data_once(db):
+    out = StringIO()
+    call_command("prepare", demo_data=True, stdout=out)
+    assert "member@example.org" in out.getvalue()
+    again = StringIO()
+    call_command("prepare", demo_data=True, stdout=again)
+    assert again.getvalue() == ""
