@@ -41,29 +41,32 @@ class InvalidCoordinates(ValueError):
     """Latitude or longitude is not a finite number in range."""
 
 
+def _coordinate(value: object, *, limit: float, label) -> float:
+    # The label is translated only when there is an error to report: this
+    # check runs on every located write and must stay cheap.
+    # bool is an int subclass; True is never a deliberate coordinate.
+    if isinstance(value, bool) or not isinstance(value, Real | Decimal | str):
+        raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label()})
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label()}) from None
+    if not math.isfinite(number):
+        raise InvalidCoordinates(_("%(label)s must be a finite number.") % {"label": label()})
+    if not -limit <= number <= limit:
+        raise InvalidCoordinates(
+            _("%(label)s must be between -%(limit)d and %(limit)d degrees.")
+            % {"label": label(), "limit": limit}
+        )
+    return number
+
+
 def coordinates_check(*, latitude: object, longitude: object) -> tuple[float, float]:
     """Return (latitude, longitude) as floats, or raise InvalidCoordinates."""
-    values = []
-    for label, value, limit in (
-        (_("Latitude"), latitude, 90.0),
-        (_("Longitude"), longitude, 180.0),
-    ):
-        # bool is an int subclass; True is never a deliberate coordinate.
-        if isinstance(value, bool) or not isinstance(value, Real | Decimal | str):
-            raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label})
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise InvalidCoordinates(_("%(label)s must be a number.") % {"label": label}) from None
-        if not math.isfinite(number):
-            raise InvalidCoordinates(_("%(label)s must be a finite number.") % {"label": label})
-        if not -limit <= number <= limit:
-            raise InvalidCoordinates(
-                _("%(label)s must be between -%(limit)d and %(limit)d degrees.")
-                % {"label": label, "limit": limit}
-            )
-        values.append(number)
-    return values[0], values[1]
+    return (
+        _coordinate(latitude, limit=90.0, label=lambda: _("Latitude")),
+        _coordinate(longitude, limit=180.0, label=lambda: _("Longitude")),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +101,11 @@ class AreaIndex:
         # Prepared geometries make each point-in-polygon test O(log n) in
         # the polygon's vertices instead of O(n).
         shapely.prepare(list(self.geometries))
+        # One vectorised point-in-polygon call over all prepared outlines is
+        # cheaper than a tree query followed by per-candidate Python calls
+        # (measured in bench/bench_area_lookup.py); the tree serves the
+        # nearest-outline fallback and the neighbour search.
+        self.geometry_array = np.array(self.geometries, dtype=object)
         self.tree = shapely.STRtree(list(self.geometries))
         self.position = {authority.pk: i for i, authority in enumerate(self.authorities)}
         if self.geometries:
@@ -117,12 +125,13 @@ class AreaIndex:
         min_x, min_y, max_x, max_y = self.bounds
         if not (min_x <= x <= max_x and min_y <= y <= max_y):
             return None  # most of the world: no tree query at all
-        point = shapely.Point(x, y)
-        for i in sorted(self.tree.query(point)):
-            if shapely.intersects_xy(self.geometries[i], x, y):
-                return self.authorities[i]
+        # The first hit is the lowest code, so a point on a shared border
+        # always gets the same answer.
+        hits = np.flatnonzero(shapely.intersects_xy(self.geometry_array, x, y))
+        if hits.size:
+            return self.authorities[int(hits[0])]
         nearest = self.tree.query_nearest(
-            point, max_distance=EDGE_TOLERANCE_KM / _KM_PER_UNIT, all_matches=False
+            shapely.Point(x, y), max_distance=EDGE_TOLERANCE_KM / _KM_PER_UNIT, all_matches=False
         )
         if len(nearest):
             return self.authorities[int(nearest[0])]
