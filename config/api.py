@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from bigsocnorth.accounts.api import router as accounts_router
+from bigsocnorth.directory.api import router as directory_router
 from bigsocnorth.places.api import router as places_router
 
 api = NinjaAPI(
@@ -93,6 +94,7 @@ def http_error(request, exc: HttpError):
 
 api.add_router("/", places_router)
 api.add_router("/", accounts_router)
+api.add_router("/", directory_router)
 
 
 def api_not_found(request, *args, **kwargs):

@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "bigsocnorth.core",
     "bigsocnorth.places",
+    "bigsocnorth.moderation",
+    "bigsocnorth.directory",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +209,12 @@ ACCOUNT_FORMS = {
     "signup": "bigsocnorth.accounts.forms.SignupForm",
     "login": "bigsocnorth.accounts.forms.LoginForm",
 }
+
+# --- Moderation -----------------------------------------------------------
+# A member's first contributions wait for review until this many are published.
+NEW_MEMBER_REVIEW_COUNT = env_int("NEW_MEMBER_REVIEW_COUNT", 3)
+# Open flags from this many different people hide content until a moderator looks.
+FLAG_HIDE_THRESHOLD = env_int("FLAG_HIDE_THRESHOLD", 3)
 
 # --- Email ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")

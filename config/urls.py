@@ -10,6 +10,8 @@ from config.api import api, api_not_found
 urlpatterns = [
     path("", include("bigsocnorth.core.urls")),
     path("areas/", include("bigsocnorth.places.urls")),
+    path("directory/", include("bigsocnorth.directory.urls")),
+    path("moderation/", include("bigsocnorth.moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("bigsocnorth.accounts.urls")),
     path("api/v1/", api.urls),

@@ -1,0 +1,96 @@
+"""Reads for moderation: the review queue, the audit log, and content by type and id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from bigsocnorth.moderation import registry
+from bigsocnorth.moderation.models import AuditLog, Flag, Status
+from bigsocnorth.moderation.permissions import check_view_permission
+
+
+@dataclass
+class QueueItem:
+    content: Model
+    content_type: ContentType
+    title: str
+    flags: list[Flag] = field(default_factory=list)
+    since: object = None
+
+    @property
+    def is_in_review(self) -> bool:
+        return self.content.status == Status.IN_REVIEW
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.content.status == Status.HIDDEN
+
+
+def review_queue() -> list[QueueItem]:
+    """Content waiting for review, and content with open flags, oldest first.
+
+    One query for the open flags and one per registered content type,
+    whatever the length of the queue.
+    """
+    open_flags = list(
+        Flag.objects.filter(resolved_at__isnull=True).select_related("flagger__profile")
+    )
+    flags_by_key: dict[tuple[int, int], list[Flag]] = {}
+    for flag in open_flags:
+        flags_by_key.setdefault((flag.content_type_id, flag.object_id), []).append(flag)
+    items: list[QueueItem] = []
+    for registered in registry.registered_types():
+        model = registered.model
+        content_type = ContentType.objects.get_for_model(model)
+        flagged_ids = [oid for (ct, oid) in flags_by_key if ct == content_type.pk]
+        rows = model.objects.filter(
+            Q(status=Status.IN_REVIEW) | Q(pk__in=flagged_ids)
+        ).select_related("author__profile")
+        for obj in rows:
+            flags = flags_by_key.get((content_type.pk, obj.pk), [])
+            since = flags[0].created_at if flags and obj.status != Status.IN_REVIEW else None
+            items.append(
+                QueueItem(
+                    content=obj,
+                    content_type=content_type,
+                    title=registry.title_for(obj),
+                    flags=flags,
+                    since=since or obj.created_at,
+                )
+            )
+    items.sort(key=lambda item: item.since)
+    return items
+
+
+def audit_log_list(*, limit: int = 200) -> QuerySet[AuditLog]:
+    return AuditLog.objects.select_related("actor__profile", "content_type")[:limit]
+
+
+def content_type_get_registered(*, content_type_id: int) -> ContentType:
+    """The ContentType of a registered content model, or Http404."""
+    content_type = ContentType.objects.filter(pk=content_type_id).first()
+    if content_type is None:
+        raise Http404
+    model = content_type.model_class()
+    if model is None or not registry.is_registered(model):
+        raise Http404
+    return content_type
+
+
+def content_get(*, content_type_id: int, object_id: int) -> Model:
+    """A registered content object by type and id, whatever its status, or Http404."""
+    content_type = content_type_get_registered(content_type_id=content_type_id)
+    obj = content_type.model_class().objects.filter(pk=object_id).first()
+    if obj is None:
+        raise Http404
+    return obj
+
+
+def content_get_for_view(*, user, content_type_id: int, object_id: int) -> Model:
+    obj = content_get(content_type_id=content_type_id, object_id=object_id)
+    check_view_permission(user=user, obj=obj)
+    return obj
