@@ -62,6 +62,13 @@ def area(db):
     return LocalAuthority.objects.get(code="E08000039")
 
 
+# Data migrations whose rows every test may rely on; each has an idempotent load().
+REFERENCE_DATA_MIGRATIONS = [
+    "bigsocnorth.places.migrations.0002_load_regions_and_local_authorities",
+    "bigsocnorth.directory.migrations.0002_seed_kinds_and_categories",
+]
+
+
 def _is_transactional(item) -> bool:
     marker = item.get_closest_marker("django_db")
     return bool(marker is not None and marker.kwargs.get("transaction")) or any(
@@ -71,7 +78,7 @@ def _is_transactional(item) -> bool:
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
-    """Put the migration-loaded areas back for every transactional test.
+    """Put the migration-loaded reference data back for every transactional test.
 
     A transactional test empties every table when it ends, including the
     regions and local authorities that a data migration loaded, so the next
@@ -87,10 +94,8 @@ def _reference_data_after_flush(request):
 
     from bigsocnorth.places.selectors import places_cache_reset
 
-    data_migration = importlib.import_module(
-        "bigsocnorth.places.migrations.0002_load_regions_and_local_authorities"
-    )
-    data_migration.load(apps, None)
+    for module in REFERENCE_DATA_MIGRATIONS:
+        importlib.import_module(module).load(apps, None)
     places_cache_reset()  # the per-process index must not keep the old rows
     yield
     places_cache_reset()
