@@ -14,34 +14,33 @@ from bigsocnorth.moderation.models import ModeratedContent
 APPROXIMATE_LONGITUDE_STEP = 0.015
 
 
-class EntryKind(models.Model):
-    """What sort of group an entry is: organisation, network, project and so on."""
+class ListedTerm(models.Model):
+    """A term from a list admins keep as data (kinds, categories), in display order."""
 
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=100)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
+        abstract = True
         ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntryKind(ListedTerm):
+    """What sort of group an entry is: organisation, network, project and so on."""
+
+    class Meta(ListedTerm.Meta):
         verbose_name = _("kind of entry")
         verbose_name_plural = _("kinds of entry")
 
-    def __str__(self) -> str:
-        return self.name
 
-
-class Category(models.Model):
-    slug = models.SlugField(_("slug"), max_length=60, unique=True)
-    name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(default=0)
-
-    class Meta:
-        ordering = ["position", "name"]
+class Category(ListedTerm):
+    class Meta(ListedTerm.Meta):
         verbose_name = _("category")
         verbose_name_plural = _("categories")
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Sector(models.TextChoices):

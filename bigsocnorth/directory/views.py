@@ -150,6 +150,12 @@ def _save(request, form: EntryForm, *, entry: Entry | None):
         return None
 
 
+def _render_form(request, form, *, entry, status):
+    return render(
+        request, "directory/entry_form/index.html", {"form": form, "entry": entry}, status=status
+    )
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -157,13 +163,7 @@ def entry_create(request):
     if request.method == "POST":
         form = _form_from_post(request)
         if form is None:
-            form = _too_big_form()
-            return render(
-                request,
-                "directory/entry_form/index.html",
-                {"form": form, "entry": None},
-                status=413,
-            )
+            return _render_form(request, _too_big_form(), entry=None, status=413)
         entry = _save(request, form, entry=None)
         if entry is not None:
             if entry.status == Status.PUBLISHED:
@@ -179,12 +179,7 @@ def entry_create(request):
             return redirect(entry)
     else:
         form = EntryForm()
-    return render(
-        request,
-        "directory/entry_form/index.html",
-        {"form": form, "entry": None},
-        status=400 if form.errors else 200,
-    )
+    return _render_form(request, form, entry=None, status=400 if form.errors else 200)
 
 
 @never_cache
@@ -196,21 +191,10 @@ def entry_edit(request, slug: str):
     if request.method == "POST":
         form = _form_from_post(request)
         if form is None:
-            form = _too_big_form()
-            return render(
-                request,
-                "directory/entry_form/index.html",
-                {"form": form, "entry": entry},
-                status=413,
-            )
+            return _render_form(request, _too_big_form(), entry=entry, status=413)
         if _save(request, form, entry=entry) is not None:
             messages.success(request, _("Your changes are saved."))
             return redirect(entry)
     else:
         form = EntryForm(initial=EntryForm.initial_for(entry))
-    return render(
-        request,
-        "directory/entry_form/index.html",
-        {"form": form, "entry": entry},
-        status=400 if form.errors else 200,
-    )
+    return _render_form(request, form, entry=entry, status=400 if form.errors else 200)
