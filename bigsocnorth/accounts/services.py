@@ -9,7 +9,6 @@ bad input.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any, Final
@@ -31,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from bigsocnorth.accounts import permissions
 from bigsocnorth.accounts.models import ApiToken, Profile, Role, User
 from bigsocnorth.accounts.tokens import token_generate, token_hash
+from bigsocnorth.core.text import without_control_characters as _without_control_characters
 from bigsocnorth.places import selectors as places_selectors
 from bigsocnorth.places.models import LocalAuthority
 
@@ -62,14 +62,6 @@ _url_validator = URLValidator(schemes=["http", "https"])
 
 
 # --- Profile validation -----------------------------------------------------
-
-
-def _without_control_characters(value: str, *, keep_newlines: bool) -> str:
-    """Drop NUL and other control characters (PostgreSQL rejects NUL in text)."""
-    allowed = {"\n", "\t"} if keep_newlines else set()
-    return "".join(
-        char for char in value if char in allowed or unicodedata.category(char) not in ("Cc", "Cs")
-    )
 
 
 def _require_text(value: Any, *, what: str) -> str:
