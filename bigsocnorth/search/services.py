@@ -1,0 +1,241 @@
+"""Writes to the search index: keep one object's document exact, or many at once.
+
+Content apps call these inside the transaction that changes their objects
+(for directory entries: directory.changes.entry_changed), so the index
+commits or rolls back with the content. The full-text index is written by
+the database in the same statements (see models.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from itertools import islice
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.db.models import Model
+
+from bigsocnorth.moderation.permissions import filter_visible_to, is_visible_to
+from bigsocnorth.places.models import LocalAuthority
+from bigsocnorth.search import registry
+from bigsocnorth.search.backends import search_backend
+from bigsocnorth.search.models import SearchDocument
+from bigsocnorth.search.query import BODY_MAX, TITLE_MAX, facet_token, text_clean
+
+# Objects loaded, built and written per round trip when indexing in bulk.
+BULK_CHUNK = 2000
+# After this many documents written at once, the index is merged and its
+# statistics refreshed (backends.optimise) before the transaction ends:
+# searches straight after a big import are then as fast as any others.
+BULK_OPTIMISE_AFTER = 10_000
+_UPDATED_FIELDS = [
+    "type_key", "title", "body", "url", "published_at", "categories", "area_ids",
+    "facet_tokens", "indexed_at",
+]  # fmt: skip
+
+
+def _searchable(model: type[Model]) -> registry.SearchableType:
+    searchable = registry.searchable_type_for_model(model)
+    if searchable is None:
+        raise LookupError(
+            f"{model.__name__} is not registered with search (search.registry.register)."
+        )
+    return searchable
+
+
+def _is_public(obj: Model) -> bool:
+    # Search is public: a thing is indexed exactly when an anonymous visitor
+    # may see it, as moderation decides for every list and page.
+    return is_visible_to(user=None, obj=obj)
+
+
+def _regions_of(area_ids: set[int]) -> dict[int, int]:
+    """Region id of each local authority id: one query, whatever the number."""
+    if not area_ids:
+        return {}
+    return dict(LocalAuthority.objects.filter(pk__in=area_ids).values_list("pk", "region_id"))
+
+
+def _documents(
+    searchable: registry.SearchableType, content_type: ContentType, objs: Iterable[Model]
+) -> list[SearchDocument]:
+    built = [(obj, searchable.build(obj)) for obj in objs]
+    regions = _regions_of({int(pk) for _obj, fields in built for pk in fields.area_ids})
+    documents = []
+    for obj, fields in built:
+        categories = sorted({str(slug) for slug in fields.categories})
+        area_ids = sorted({int(pk) for pk in fields.area_ids})
+        tokens = [facet_token("type", searchable.key)]
+        tokens += [facet_token("category", slug) for slug in categories]
+        tokens += [facet_token("area", pk) for pk in area_ids]
+        # A region is a facet of its own (derived from the authorities), so
+        # "anywhere in the North West" is one token to match, not an OR of
+        # its 35 authorities, which made region searches the slowest of all
+        # on PostgreSQL (docs/benchmarks.md).
+        tokens += [
+            facet_token("region", pk)
+            for pk in sorted({regions[a] for a in area_ids if a in regions})
+        ]
+        documents.append(
+            SearchDocument(
+                content_type=content_type,
+                object_id=obj.pk,
+                type_key=searchable.key,
+                title=text_clean(str(fields.title), max_length=TITLE_MAX),
+                body=text_clean(str(fields.body), max_length=BODY_MAX),
+                url=str(fields.url)[:500],
+                published_at=fields.published_at,
+                categories=" ".join(categories),
+                area_ids=" ".join(str(pk) for pk in area_ids),
+                facet_tokens=" ".join(tokens),
+            )
+        )
+    return documents
+
+
+def _documents_write(documents: list[SearchDocument]) -> None:
+    """Insert or replace documents by (content type, object id): one statement per batch."""
+    if documents:
+        SearchDocument.objects.bulk_create(
+            documents,
+            update_conflicts=True,
+            unique_fields=["content_type", "object_id"],
+            update_fields=_UPDATED_FIELDS,
+            batch_size=500,
+        )
+
+
+def search_document_remove(*, obj: Model) -> bool:
+    """Take an object out of search. Returns whether it was there.
+
+    For deleted objects and anything no longer public; safe to call for an
+    object that was never indexed. Call inside the transaction of the change.
+    """
+    content_type = ContentType.objects.get_for_model(obj)
+    deleted, _ = SearchDocument.objects.filter(content_type=content_type, object_id=obj.pk).delete()
+    return bool(deleted)
+
+
+def search_document_sync(*, obj: Model) -> bool:
+    """Make the index exact for one object: indexed if published, removed otherwise.
+
+    Call inside the transaction that changed the object, after its related
+    rows (categories, areas) are saved. Returns whether it is in the index.
+    Raises LookupError for a model that is not registered.
+    """
+    searchable = _searchable(type(obj))
+    if not _is_public(obj):
+        search_document_remove(obj=obj)
+        return False
+    content_type = ContentType.objects.get_for_model(obj)
+    _documents_write(_documents(searchable, content_type, [obj]))
+    return True
+
+
+@dataclass(frozen=True)
+class SyncCounts:
+    indexed: int = 0
+    removed: int = 0
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _sync_chunk(searchable: registry.SearchableType, ids: list[int]) -> SyncCounts:
+    content_type = ContentType.objects.get_for_model(searchable.model)
+    # Reloaded through the type's queryset, with its related rows prefetched:
+    # a few queries per chunk instead of a few per object.
+    public = filter_visible_to(user=None, queryset=searchable.objects().filter(pk__in=ids))
+    documents = _documents(searchable, content_type, public)
+    _documents_write(documents)
+    indexed = {document.object_id for document in documents}
+    gone = [pk for pk in ids if pk not in indexed]
+    removed = 0
+    if gone:
+        removed, _ = SearchDocument.objects.filter(
+            content_type=content_type, object_id__in=gone
+        ).delete()
+    return SyncCounts(indexed=len(documents), removed=removed)
+
+
+def search_documents_sync(*, objs: Iterable[Model]) -> SyncCounts:
+    """Make the index exact for many objects at once (imports, merges, rebuilds).
+
+    The same rule as search_document_sync for each object, in chunks of
+    BULK_CHUNK: each chunk is reloaded with its related rows prefetched,
+    built, and written in a few statements. Objects may be of several
+    registered types. Runs in one transaction (a savepoint inside the
+    caller's): all of it is indexed, or none. Past BULK_OPTIMISE_AFTER
+    documents it also optimises the index. Returns how many documents were
+    indexed and removed.
+    """
+    by_type: dict[type[Model], list[int]] = defaultdict(list)
+    for obj in objs:
+        by_type[type(obj)].append(obj.pk)
+    indexed = removed = 0
+    with transaction.atomic():
+        for model, ids in by_type.items():
+            searchable = _searchable(model)
+            for chunk in _chunks(dict.fromkeys(ids), BULK_CHUNK):
+                counts = _sync_chunk(searchable, chunk)
+                indexed += counts.indexed
+                removed += counts.removed
+        if indexed + removed >= BULK_OPTIMISE_AFTER:
+            search_index_optimise()
+    return SyncCounts(indexed=indexed, removed=removed)
+
+
+def search_index_optimise() -> None:
+    """Merge the index and refresh its statistics, after writing many documents.
+
+    search_documents_sync does it itself past BULK_OPTIMISE_AFTER documents;
+    an import that syncs in smaller batches calls this once at the end, in
+    its transaction. Seconds for 100,000 documents (docs/benchmarks.md).
+    """
+    search_backend().optimise()
+
+
+def search_index_rebuild(*, keys: Iterable[str] | None = None) -> SyncCounts:
+    """Re-derive the index from the content itself, for operators (`manage.py search_rebuild`).
+
+    Indexes every public object of the registered types (or those with the
+    given keys), and removes documents of objects that are gone, not public,
+    or of types no longer registered. One transaction per type, so a site
+    stays searchable while it runs.
+    """
+    types = registry.searchable_types()
+    if keys is not None:
+        wanted = set(keys)
+        unknown = wanted - {searchable.key for searchable in types}
+        if unknown:
+            raise LookupError(f"No search type called {', '.join(sorted(unknown))}.")
+        types = [searchable for searchable in types if searchable.key in wanted]
+    indexed = removed = 0
+    for searchable in types:
+        content_type = ContentType.objects.get_for_model(searchable.model)
+        with transaction.atomic():
+            ids = searchable.model._default_manager.values_list("pk", flat=True).order_by("pk")
+            for chunk in _chunks(ids.iterator(chunk_size=BULK_CHUNK), BULK_CHUNK):
+                counts = _sync_chunk(searchable, chunk)
+                indexed += counts.indexed
+                removed += counts.removed
+            # Documents whose object no longer exists at all.
+            orphans, _ = (
+                SearchDocument.objects.filter(content_type=content_type)
+                .exclude(object_id__in=searchable.model._default_manager.values("pk"))
+                .delete()
+            )
+            removed += orphans
+    if keys is None:
+        registered = [
+            ContentType.objects.get_for_model(searchable.model).pk for searchable in types
+        ]
+        stale, _ = SearchDocument.objects.exclude(content_type_id__in=registered).delete()
+        removed += stale
+    search_index_optimise()
+    return SyncCounts(indexed=indexed, removed=removed)
