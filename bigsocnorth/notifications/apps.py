@@ -1,0 +1,28 @@
+from django.apps import AppConfig
+from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    name = "bigsocnorth.notifications"
+    label = "notifications"
+    verbose_name = _("Notifications")
+
+    def ready(self):
+        from bigsocnorth.notifications import registry
+        from bigsocnorth.places.models import LocalAuthority, Region
+
+        # Areas are registered here rather than in places: places is the
+        # foundation every app builds on and depends on nothing, and
+        # "people follow areas" is a notifications feature.
+        registry.register(
+            LocalAuthority,
+            key="places.localauthority",
+            label=_("area"),
+            queryset=lambda: LocalAuthority.objects.defer("boundary"),
+        )
+        registry.register(Region, key="places.region", label=_("region"))
+        # Content apps register their followable models in their own
+        # notices.py (like admin.py); importing those modules here means an
+        # app needs no edit to its AppConfig to take part.
+        autodiscover_modules("notices")
