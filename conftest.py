@@ -21,6 +21,12 @@ def _fresh_cache(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path_factory):
+    # Uploaded logos and images must never land in the developer's var/media.
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # Real hashers are slow on purpose; tests create many accounts.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -66,6 +72,7 @@ def area(db):
 REFERENCE_DATA_MIGRATIONS = [
     "bigsocnorth.places.migrations.0002_load_regions_and_local_authorities",
     "bigsocnorth.directory.migrations.0002_seed_kinds_and_categories",
+    "bigsocnorth.directory.migrations.0004_network_kind_has_members",
 ]
 
 

@@ -13,7 +13,10 @@ from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Val
 
 from bigsocnorth.accounts.api import router as accounts_router
 from bigsocnorth.directory.api import router as directory_router
+from bigsocnorth.directory.hsds_api import router as directory_hsds_router
+from bigsocnorth.directory.network_api import router as directory_network_router
 from bigsocnorth.places.api import router as places_router
+from bigsocnorth.search.api import router as search_router
 
 api = NinjaAPI(
     title="Big Society in the North API",
@@ -95,6 +98,9 @@ def http_error(request, exc: HttpError):
 api.add_router("/", places_router)
 api.add_router("/", accounts_router)
 api.add_router("/", directory_router)
+api.add_router("/", search_router)
+api.add_router("/", directory_hsds_router)
+api.add_router("/", directory_network_router)
 
 
 def api_not_found(request, *args, **kwargs):

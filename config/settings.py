@@ -75,7 +75,9 @@ INSTALLED_APPS = [
     "bigsocnorth.core",
     "bigsocnorth.places",
     "bigsocnorth.moderation",
+    "bigsocnorth.search",
     "bigsocnorth.directory",
+    "bigsocnorth.notifications",
 ]
 
 MIDDLEWARE = [
@@ -215,6 +217,27 @@ ACCOUNT_FORMS = {
 NEW_MEMBER_REVIEW_COUNT = env_int("NEW_MEMBER_REVIEW_COUNT", 3)
 # Open flags from this many different people hide content until a moderator looks.
 FLAG_HIDE_THRESHOLD = env_int("FLAG_HIDE_THRESHOLD", 3)
+
+# --- Notifications --------------------------------------------------------
+# Daily digests go out from this hour (Europe/London); weekly ones on this day.
+DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured(f"DIGEST_HOUR must be an hour from 0 to 23, not {DIGEST_HOUR}.")
+_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+_digest_weekday = env_str("DIGEST_WEEKDAY", "monday").strip().lower()
+if _digest_weekday not in _WEEKDAYS:
+    raise ImproperlyConfigured(
+        f"DIGEST_WEEKDAY must be a day of the week in English, such as monday, "
+        f"not {_digest_weekday!r}."
+    )
+DIGEST_WEEKDAY = _WEEKDAYS.index(_digest_weekday)  # Monday is 0, as in date.weekday()
+
+# --- Directory CSV import -------------------------------------------------
+# Uploaded CSV files and their check reports: private (never under MEDIA_ROOT,
+# which is served), and shared by the web and worker processes.
+DIRECTORY_IMPORT_DIR = Path(env_str("DIRECTORY_IMPORT_DIR", str(VAR_DIR / "imports"))).resolve()
+DIRECTORY_IMPORT_MAX_MB = env_int("DIRECTORY_IMPORT_MAX_MB", 50)
+DIRECTORY_IMPORT_MAX_ROWS = env_int("DIRECTORY_IMPORT_MAX_ROWS", 100_000)
 
 # --- Email ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")

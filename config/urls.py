@@ -5,12 +5,15 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from bigsocnorth.core.views import healthz
+from bigsocnorth.notifications import views as notification_views
 from config.api import api, api_not_found
 
 urlpatterns = [
     path("", include("bigsocnorth.core.urls")),
     path("areas/", include("bigsocnorth.places.urls")),
     path("directory/", include("bigsocnorth.directory.urls")),
+    path("search/", include("bigsocnorth.search.urls")),
+    path("notifications/", include("bigsocnorth.notifications.urls")),
     path("moderation/", include("bigsocnorth.moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("bigsocnorth.accounts.urls")),
@@ -18,6 +21,8 @@ urlpatterns = [
     # Anything else under the API answers in JSON too, never an HTML page.
     re_path(r"^api/", api_not_found),
     path("healthz", healthz, name="healthz"),
+    # Short on purpose: it goes in every notification email's List-Unsubscribe header.
+    path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("admin/", admin.site.urls),
 ]
 

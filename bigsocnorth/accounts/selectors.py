@@ -14,6 +14,7 @@ from django.utils import timezone
 from bigsocnorth.accounts import permissions
 from bigsocnorth.accounts.models import ApiToken, Profile, User
 from bigsocnorth.accounts.tokens import token_matches, token_parse
+from bigsocnorth.notifications.selectors import notification_export_data
 from bigsocnorth.places import selectors as places_selectors
 from bigsocnorth.places.models import LocalAuthority
 
@@ -117,6 +118,8 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             }
             for token in api_token_list_for_user(user=user)
         ],
+        # What they follow, their notifications and how often they want email.
+        "notifications": notification_export_data(user=user),
     }
     if profile is not None:
         area = profile.home_area

@@ -28,6 +28,7 @@ MAIN_SECTIONS = [
     NavItem(_("Events"), "events:event_list"),
     NavItem(_("Needs and offers"), "mutual_aid:list"),
     NavItem(_("Areas"), "places:area_list"),
+    NavItem(_("Search"), "search:index"),
 ]
 
 

@@ -7,7 +7,8 @@ or token) also sees their own, as on the pages.
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponsePermanentRedirect
+from django.urls import reverse
 from ninja import Query, Router, Schema
 
 from bigsocnorth.accounts.auth import api_auth
@@ -34,20 +35,22 @@ class DirectoryRef(Schema):
     name: str
 
 
-class EntryLocation(Schema):
-    latitude: float
-    longitude: float
-    approximate: bool
-
-
 class EntryArea(Schema):
     slug: str
     name: str
-    region: str
+    code: str
+
+
+class EntryPlaceOut(Schema):
+    name: str
+    latitude: float
+    longitude: float
+    area: EntryArea
 
 
 class EntryOut(Schema):
     slug: str
+    id: str
     name: str
     url: str
     status: str
@@ -58,9 +61,13 @@ class EntryOut(Schema):
     description: str
     website: str
     feed_url: str
+    social_links: list[str]
     public_contact: str
-    location: EntryLocation | None
-    area: EntryArea | None
+    identifiers: list[str]
+    logo: str | None
+    approximate_location: bool
+    places: list[EntryPlaceOut]
+    areas_served: list[EntryArea]
     published_at: str | None
 
 
@@ -71,11 +78,15 @@ class EntryPage(Schema):
     items: list[EntryOut]
 
 
+def _area_out(area) -> dict:
+    return {"slug": area.slug, "name": area.name, "code": area.code}
+
+
 def _entry_out(request: HttpRequest, entry: Entry) -> dict:
-    location = entry.public_location
-    authority = entry.local_authority
+    """An entry as anyone may see it: publishable points only, never the private contact."""
     return {
         "slug": entry.slug,
+        "id": str(entry.uuid),
         "name": entry.name,
         "url": request.build_absolute_uri(entry.get_absolute_url()),
         "status": entry.status,
@@ -86,21 +97,21 @@ def _entry_out(request: HttpRequest, entry: Entry) -> dict:
         "description": entry.description,
         "website": entry.website,
         "feed_url": entry.feed_url,
+        "social_links": entry.social_links,
         "public_contact": entry.public_contact,
-        "location": (
+        "identifiers": [identifier.org_id for identifier in entry.identifiers.all()],
+        "logo": request.build_absolute_uri(entry.logo.url) if entry.logo else None,
+        "approximate_location": entry.approximate_location,
+        "places": [
             {
-                "latitude": location[0],
-                "longitude": location[1],
-                "approximate": entry.approximate_location,
+                "name": place.name,
+                "latitude": place.public_latitude,
+                "longitude": place.public_longitude,
+                "area": _area_out(place.local_authority),
             }
-            if location
-            else None
-        ),
-        "area": (
-            {"slug": authority.slug, "name": authority.name, "region": authority.region.name}
-            if authority
-            else None
-        ),
+            for place in entry.places.all()
+        ],
+        "areas_served": [_area_out(area) for area in entry.areas_served.all()],
         "published_at": entry.published_at.isoformat() if entry.published_at else None,
     }
 
@@ -142,5 +153,11 @@ def entry_list(
     summary="One directory entry",
 )
 def entry_detail(request: HttpRequest, slug: str):
-    entry = selectors.entry_get_for_view(user=request.auth, slug=slug)
+    try:
+        entry = selectors.entry_get_for_view(user=request.auth, slug=slug)
+    except selectors.EntryMoved as moved:
+        # A merged entry: its old address leads to the one that stayed, as on the pages.
+        return HttpResponsePermanentRedirect(
+            reverse("api:directory_entry_detail", kwargs={"slug": moved.target.slug})
+        )
     return _entry_out(request, entry)

@@ -3,10 +3,17 @@
 from __future__ import annotations
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
-from bigsocnorth.directory.models import Category, Entry, EntryKind
+from bigsocnorth.directory.models import (
+    Category,
+    EditorRequest,
+    Entry,
+    EntryKind,
+    EntryPlace,
+    RequestStatus,
+)
 from bigsocnorth.moderation.permissions import check_view_permission, filter_visible_to
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.selectors import area_get_by_slug
@@ -15,10 +22,16 @@ PER_PAGE = 20
 
 
 def _entries() -> QuerySet[Entry]:
-    return (
-        Entry.objects.select_related("kind", "local_authority__region")
-        .prefetch_related("categories")
-        .defer("local_authority__boundary")
+    return Entry.objects.select_related("kind").prefetch_related(
+        "categories",
+        Prefetch(
+            "places",
+            queryset=EntryPlace.objects.select_related("local_authority__region").defer(
+                "local_authority__boundary"
+            ),
+        ),
+        Prefetch("areas_served", queryset=LocalAuthority.objects.defer("boundary")),
+        "identifiers",
     )
 
 
@@ -31,7 +44,7 @@ def entry_list(
     user,
     kind: str | None = None,
     category: str | None = None,
-    area: str | None = None,
+    area: str | LocalAuthority | Region | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
 ) -> Page:
@@ -39,29 +52,61 @@ def entry_list(
 
     An unknown filter value matches nothing; a page past the end is the last page.
     """
-    entries = entry_queryset_visible_to(user=user)
+    entries = entry_queryset_visible_to(user=user).filter(merged_into__isnull=True)
     if kind:
         entries = entries.filter(kind__slug=kind)
     if category:
         entries = entries.filter(categories__slug=category)
     if area:
-        found = area_get_by_slug(slug=area)
+        found = area_get_by_slug(slug=area) if isinstance(area, str) else area
         if isinstance(found, LocalAuthority):
-            entries = entries.filter(local_authority=found)
+            entries = entries.filter(areas=found)
         elif isinstance(found, Region):
-            entries = entries.filter(local_authority__region=found)
+            # One row per entry even when it is in several of the region's areas.
+            in_region = Entry.areas.through.objects.filter(localauthority__region=found)
+            entries = entries.filter(pk__in=in_region.values("entry_id"))
         else:
             entries = entries.none()
     return Paginator(entries.order_by("name", "pk"), per_page).get_page(page)
 
 
+class EntryMoved(Exception):
+    """The entry was merged into another; `target` is where its address now leads."""
+
+    def __init__(self, target: Entry) -> None:
+        super().__init__(target.slug)
+        self.target = target
+
+
 def entry_get_for_view(*, user, slug: str) -> Entry:
-    """The entry with this slug if the person may see it, else Http404."""
+    """The entry with this slug if the person may see it, else Http404.
+
+    Raises EntryMoved for an entry merged into another (which the person may
+    see), so its old address can redirect.
+    """
     entry = _entries().filter(slug=slug[:220]).first()
     if entry is None:
         raise Http404
+    if entry.merged_into_id is not None:
+        target = entry_merge_target(entry=entry)
+        check_view_permission(user=user, obj=target)
+        raise EntryMoved(target)
     check_view_permission(user=user, obj=entry)
     return entry
+
+
+def entry_merge_target(*, entry: Entry) -> Entry:
+    """Where a merged entry lives on now (merges are flattened, so one step; a guard anyway)."""
+    seen = {entry.pk}
+    while entry.merged_into_id is not None and entry.merged_into_id not in seen:
+        seen.add(entry.merged_into_id)
+        entry = Entry.objects.get(pk=entry.merged_into_id)
+    return entry
+
+
+def entry_list_for_area(*, user, area: LocalAuthority | Region, limit: int = 20) -> Page:
+    """The first entries in an area (a local authority, or any in a region), by name."""
+    return entry_list(user=user, area=area, per_page=limit)
 
 
 def entry_kind_list() -> list[EntryKind]:
@@ -75,3 +120,29 @@ def category_list() -> list[Category]:
 def area_choices() -> list[tuple[str, str]]:
     """(slug, name) of every local authority, for the area filter."""
     return list(LocalAuthority.objects.order_by("name").values_list("slug", "name"))
+
+
+def editor_request_pending_count(*, entry: Entry) -> int:
+    return EditorRequest.objects.filter(entry=entry, status=RequestStatus.PENDING).count()
+
+
+def editor_request_pending_for(*, entry: Entry, user) -> EditorRequest | None:
+    """The person's own unanswered request to edit this entry, if any."""
+    if user is None or not user.is_authenticated:
+        return None
+    return EditorRequest.objects.filter(
+        entry=entry, requester=user, status=RequestStatus.PENDING
+    ).first()
+
+
+def editor_request_list_pending(*, entry: Entry) -> list[EditorRequest]:
+    """Requests to become an editor waiting for an answer, oldest first."""
+    return list(
+        EditorRequest.objects.filter(entry=entry, status=RequestStatus.PENDING).select_related(
+            "requester__profile"
+        )
+    )
+
+
+def entry_editor_list(*, entry: Entry) -> list:
+    return list(entry.editors.select_related("profile").order_by("profile__display_name", "pk"))

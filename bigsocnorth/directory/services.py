@@ -1,22 +1,45 @@
 """Writes for the directory: adding and changing entries.
 
 `check_entry_fields` validates and normalises everything first; the write
-then happens in one transaction.
+then happens in one transaction, which ends with `entry_changed` so search
+and notices are kept in step with the entry. The web forms, the CSV import
+and the demo data all go through these functions.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bigsocnorth.directory.models import Category, Entry, EntryKind, Sector
+from bigsocnorth.core.geo import publishable_point
+from bigsocnorth.core.images import ImageRules, image_clean
+from bigsocnorth.core.text import without_control_characters
+from bigsocnorth.directory import notices
+from bigsocnorth.directory.changes import entry_changed
+from bigsocnorth.directory.duplicates import (
+    LikelyDuplicate,
+    entry_likely_duplicates,
+    name_key,
+    website_key,
+)
+from bigsocnorth.directory.identifiers import InvalidIdentifier, identifier_parse
+from bigsocnorth.directory.models import (
+    Category,
+    Entry,
+    EntryIdentifier,
+    EntryKind,
+    EntryPlace,
+    Sector,
+)
 from bigsocnorth.directory.permissions import check_entry_edit_permission
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.services import content_initial_status
@@ -24,11 +47,21 @@ from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
 
 # Addresses under /directory/ that are pages, not entries.
-RESERVED_SLUGS = {"new"}
+RESERVED_SLUGS = {"new", "networks", "import", "export", "duplicates", "hsds"}
 TAG_MAX = 40
 TAGS_MAX_COUNT = 15
+IDENTIFIERS_MAX = 10
+LOGO_RULES = ImageRules(max_bytes=5 * 1_048_576, max_side=6000, output_side=512)
 _PHONE = re.compile(r"\+?[0-9][0-9 ()\-]{5,24}")
 _url_validator = URLValidator(schemes=["http", "https"])
+
+
+@dataclass
+class PlaceFields:
+    name: str
+    latitude: float
+    longitude: float
+    local_authority: LocalAuthority
 
 
 @dataclass
@@ -41,11 +74,14 @@ class EntryFields:
     description: str
     website: str
     feed_url: str
+    social_links: list[str]
     public_contact: str
-    latitude: float | None
-    longitude: float | None
+    private_contact: str
+    identifiers: list[tuple[str, str]]
+    places: list[PlaceFields]
+    areas_served: list[LocalAuthority]
     approximate_location: bool
-    local_authority: LocalAuthority | None
+    errors: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
 
 def tags_normalise(raw: str | list[str]) -> str:
@@ -59,21 +95,144 @@ def tags_normalise(raw: str | list[str]) -> str:
     return ", ".join(seen)
 
 
-def _check_url(value: str, *, field: str, errors: dict) -> str:
-    value = (value or "").strip()
+def _lines(value: str | Iterable[str]) -> list[str]:
+    """A list from a textarea (one per line) or from a list, blanks dropped."""
+    items = value.splitlines() if isinstance(value, str) else list(value or [])
+    return [" ".join(str(item).split()) for item in items if str(item).strip()]
+
+
+def _check_url(value: str, *, field: str, errors: dict, label: str = "") -> str:
+    value = without_control_characters(value or "", keep_newlines=False).strip()
     if not value:
         return ""
+    prefix = f"{label}: " if label else ""
     if len(value) > Entry.URL_MAX:
-        errors[field] = _("The address can be at most %(max)d characters.") % {"max": Entry.URL_MAX}
+        errors.setdefault(field, []).append(
+            prefix + _("The address can be at most %(max)d characters.") % {"max": Entry.URL_MAX}
+        )
         return value
     try:
         _url_validator(value)
     except ValidationError:
-        errors[field] = _(
-            "Enter a full web address starting with http:// or https://, "
-            "for example https://example.org."
+        errors.setdefault(field, []).append(
+            prefix
+            + _(
+                "Enter a full web address starting with http:// or https://, "
+                "for example https://example.org."
+            )
         )
     return value
+
+
+def _check_public_contact(value: str, errors: dict) -> str:
+    value = without_control_characters(value or "", keep_newlines=False).strip()
+    if not value:
+        return ""
+    if len(value) > Entry.CONTACT_MAX:
+        errors["public_contact"] = [
+            _("The contact can be at most %(max)d characters.") % {"max": Entry.CONTACT_MAX}
+        ]
+    elif not _PHONE.fullmatch(value):
+        try:
+            EmailValidator()(value)
+        except ValidationError:
+            errors["public_contact"] = [
+                _("Enter an email address or a phone number that anyone may use.")
+            ]
+    return value
+
+
+def _check_places(places: Iterable[dict], errors: dict) -> list[PlaceFields]:
+    checked: list[PlaceFields] = []
+    messages: list[str] = []
+    rows = [p for p in places if p.get("latitude") is not None or p.get("longitude") is not None]
+    if len(rows) > Entry.PLACES_MAX:
+        errors["places"] = [
+            _("An entry can have at most %(max)d places.") % {"max": Entry.PLACES_MAX}
+        ]
+        return []
+    for number, place in enumerate(rows, start=1):
+        prefix = _("Place %(number)d: ") % {"number": number} if len(rows) > 1 else ""
+        name = " ".join(
+            without_control_characters(place.get("name") or "", keep_newlines=False).split()
+        )
+        latitude, longitude = place.get("latitude"), place.get("longitude")
+        if len(name) > EntryPlace.NAME_MAX:
+            messages.append(
+                prefix
+                + _("The name of the place can be at most %(max)d characters.")
+                % {"max": EntryPlace.NAME_MAX}
+            )
+            continue
+        if latitude is None or longitude is None:
+            messages.append(prefix + _("Give both latitude and longitude, or neither."))
+            continue
+        try:
+            match = area_for_point(latitude=latitude, longitude=longitude)
+        except (InvalidCoordinates, TypeError, ValueError):
+            messages.append(
+                prefix
+                + _("Latitude must be between -90 and 90 and longitude between -180 and 180.")
+            )
+            continue
+        if match is None:
+            messages.append(
+                prefix
+                + _(
+                    "This place is outside the North of England. The directory is for groups "
+                    "in the North East, North West, and Yorkshire and The Humber. Leave the "
+                    "place empty for a group that works online or across an area."
+                )
+            )
+            continue
+        checked.append(
+            PlaceFields(
+                name=name,
+                latitude=float(latitude),
+                longitude=float(longitude),
+                local_authority=match.local_authority,
+            )
+        )
+    if messages:
+        errors["places"] = messages
+    return checked
+
+
+def _check_identifiers(values: str | Iterable[str], errors: dict) -> list[tuple[str, str]]:
+    parsed: list[tuple[str, str]] = []
+    messages: list[str] = []
+    lines = _lines(values)
+    if len(lines) > IDENTIFIERS_MAX:
+        errors["identifiers"] = [_("Add at most %(max)d identifiers.") % {"max": IDENTIFIERS_MAX}]
+        return []
+    for line in lines:
+        try:
+            identifier = identifier_parse(line)
+        except InvalidIdentifier as error:
+            messages.append(str(error))
+            continue
+        if identifier not in parsed:
+            parsed.append(identifier)
+    if messages:
+        errors["identifiers"] = messages
+    return parsed
+
+
+def _check_social_links(values: str | Iterable[str], errors: dict) -> list[str]:
+    links: list[str] = []
+    lines = _lines(values)
+    if len(lines) > Entry.SOCIAL_LINKS_MAX:
+        errors["social_links"] = [
+            _("Add at most %(max)d social media links.") % {"max": Entry.SOCIAL_LINKS_MAX}
+        ]
+        return []
+    for number, line in enumerate(lines, start=1):
+        link = _check_url(
+            line, field="social_links", errors=errors, label=_("Link %(n)d") % {"n": number}
+        )
+        if link and link not in links:
+            links.append(link)
+    return links
 
 
 def check_entry_fields(
@@ -81,80 +240,67 @@ def check_entry_fields(
     name: str,
     kind: EntryKind | None,
     sector: str,
-    categories=(),
+    categories: Iterable[Category] = (),
     tags: str | list[str] = "",
     description: str = "",
     website: str = "",
     feed_url: str = "",
+    social_links: str | Iterable[str] = (),
     public_contact: str = "",
-    latitude: float | None = None,
-    longitude: float | None = None,
+    private_contact: str = "",
+    identifiers: str | Iterable[str] = (),
+    places: Iterable[dict] = (),
+    areas_served: Iterable[LocalAuthority] = (),
     approximate_location: bool = False,
 ) -> EntryFields:
-    """Validate and normalise an entry's fields; ValidationError per field if not valid.
+    """Validate and normalise an entry's fields; ValidationError (per field) if not valid.
 
-    Finds the local authority for the point, and refuses a point outside the
-    North. Makes no write.
+    `places` are dicts with latitude, longitude and an optional name; each is
+    assigned its local authority and refused outside the North. Makes no write.
     """
-    errors: dict[str, str] = {}
-    name = " ".join((name or "").split())
+    errors: dict[str, list[str]] = {}
+    name = " ".join(without_control_characters(name or "", keep_newlines=False).split())
     if not name:
-        errors["name"] = _("Enter the name of the group.")
+        errors["name"] = [_("Enter the name of the group.")]
     elif len(name) > Entry.NAME_MAX:
-        errors["name"] = _("The name can be at most %(max)d characters.") % {"max": Entry.NAME_MAX}
+        errors["name"] = [
+            _("The name can be at most %(max)d characters.") % {"max": Entry.NAME_MAX}
+        ]
     if kind is None:
-        errors["kind"] = _("Choose what kind of group this is.")
+        errors["kind"] = [_("Choose what kind of group this is.")]
     if sector not in Sector.values:
-        errors["sector"] = _("Choose a sector from the list.")
-    description = (description or "").strip()
+        errors["sector"] = [_("Choose a sector from the list.")]
+    description = without_control_characters(description or "", keep_newlines=True).strip()
     if len(description) > Entry.DESCRIPTION_MAX:
-        errors["description"] = _(
-            "The description can be at most %(max)s characters; this one has %(count)s."
-        ) % {"max": f"{Entry.DESCRIPTION_MAX:,}", "count": f"{len(description):,}"}
-    tags = tags_normalise(tags)
+        errors["description"] = [
+            _("The description can be at most %(max)s characters; this one has %(count)s.")
+            % {"max": f"{Entry.DESCRIPTION_MAX:,}", "count": f"{len(description):,}"}
+        ]
+    tags = tags_normalise(
+        without_control_characters(tags, keep_newlines=False) if isinstance(tags, str) else tags
+    )
     tag_list = tags.split(", ") if tags else []
     if len(tag_list) > TAGS_MAX_COUNT or any(len(tag) > TAG_MAX for tag in tag_list):
-        errors["tags"] = _("Use at most %(count)d tags, each at most %(max)d characters.") % {
-            "count": TAGS_MAX_COUNT,
-            "max": TAG_MAX,
-        }
+        errors["tags"] = [
+            _("Use at most %(count)d tags, each at most %(max)d characters.")
+            % {"count": TAGS_MAX_COUNT, "max": TAG_MAX}
+        ]
     elif len(tags) > Entry.TAGS_MAX:
-        errors["tags"] = _("The tags are too long together; use fewer.")
+        errors["tags"] = [_("The tags are too long together; use fewer.")]
     website = _check_url(website, field="website", errors=errors)
     feed_url = _check_url(feed_url, field="feed_url", errors=errors)
-    public_contact = (public_contact or "").strip()
-    if public_contact:
-        if len(public_contact) > Entry.CONTACT_MAX:
-            errors["public_contact"] = _("The contact can be at most %(max)d characters.") % {
-                "max": Entry.CONTACT_MAX
-            }
-        elif not _PHONE.fullmatch(public_contact):
-            try:
-                EmailValidator()(public_contact)
-            except ValidationError:
-                errors["public_contact"] = _(
-                    "Enter an email address or a phone number that anyone may use."
-                )
-    local_authority = None
-    if (latitude is None) != (longitude is None):
-        errors["latitude"] = _("Give both latitude and longitude, or neither.")
-    elif latitude is not None:
-        try:
-            match = area_for_point(latitude=latitude, longitude=longitude)
-        except InvalidCoordinates:
-            errors["latitude"] = _(
-                "Latitude must be between -90 and 90 and longitude between -180 and 180."
-            )
-        else:
-            if match is None:
-                errors["latitude"] = _(
-                    "This place is outside the North of England. The directory is for groups "
-                    "in the North East, North West, and Yorkshire and The Humber. Leave the "
-                    "place empty for a group that works online or across an area."
-                )
-            else:
-                local_authority = match.local_authority
-                latitude, longitude = float(latitude), float(longitude)
+    social = _check_social_links(social_links, errors)
+    public_contact = _check_public_contact(public_contact, errors)
+    private_contact = " ".join(
+        without_control_characters(private_contact or "", keep_newlines=False).split()
+    )
+    if len(private_contact) > Entry.CONTACT_MAX:
+        errors["private_contact"] = [
+            _("The private contact can be at most %(max)d characters.") % {"max": Entry.CONTACT_MAX}
+        ]
+    parsed_identifiers = _check_identifiers(identifiers, errors)
+    checked_places = _check_places(places, errors)
+    served = list(dict.fromkeys(areas_served))
     if errors:
         raise ValidationError(errors)
     return EntryFields(
@@ -166,12 +312,41 @@ def check_entry_fields(
         description=description,
         website=website,
         feed_url=feed_url,
+        social_links=social,
         public_contact=public_contact,
-        latitude=latitude,
-        longitude=longitude,
-        approximate_location=bool(approximate_location) and latitude is not None,
-        local_authority=local_authority,
+        private_contact=private_contact,
+        identifiers=parsed_identifiers,
+        places=checked_places,
+        areas_served=served,
+        approximate_location=bool(approximate_location) and bool(checked_places),
     )
+
+
+def check_logo(*, logo) -> ContentFile | None:
+    """The cleaned logo image, None when no file was sent, or ValidationError on "logo"."""
+    if not logo:
+        return None
+    try:
+        return image_clean(upload=logo, rules=LOGO_RULES)
+    except ValidationError as error:
+        raise ValidationError({"logo": error.messages}) from None
+
+
+def _check_entry_and_logo(values: dict, *, logo) -> tuple[EntryFields, ContentFile | None]:
+    """Both checks, so a person sees every problem at once; ValidationError per field."""
+    errors: dict[str, list[str]] = {}
+    fields = clean_logo = None
+    try:
+        fields = check_entry_fields(**values)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        clean_logo = check_logo(logo=logo)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return fields, clean_logo
 
 
 def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
@@ -185,44 +360,130 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _apply(entry: Entry, fields: EntryFields) -> None:
-    for name in (
-        "name", "kind", "sector", "tags", "description", "website", "feed_url",
-        "public_contact", "latitude", "longitude", "approximate_location", "local_authority",
-    ):  # fmt: skip
+_SCALAR_FIELDS = (
+    "name", "kind", "sector", "tags", "description", "website", "feed_url", "social_links",
+    "public_contact", "private_contact", "approximate_location",
+)  # fmt: skip
+
+
+def _write(entry: Entry, fields: EntryFields, *, logo: ContentFile | None, remove_logo: bool):
+    """Save the entry and everything hanging off it. Call inside a transaction."""
+    for name in _SCALAR_FIELDS:
         setattr(entry, name, getattr(fields, name))
+    entry.name_key = name_key(fields.name)
+    entry.website_key = website_key(fields.website)
+    if logo is not None:
+        entry.logo.save("logo.png", logo, save=False)
+    elif remove_logo:
+        entry.logo = ""
+    entry.save()
+    entry.categories.set(fields.categories)
+    entry.areas_served.set(fields.areas_served)
+    entry.places.all().delete()
+    EntryPlace.objects.bulk_create(
+        EntryPlace(
+            entry=entry,
+            name=place.name,
+            latitude=place.latitude,
+            longitude=place.longitude,
+            public_latitude=point[0],
+            public_longitude=point[1],
+            local_authority=place.local_authority,
+            position=position,
+        )
+        for position, place in enumerate(fields.places)
+        for point in [
+            publishable_point(
+                latitude=place.latitude,
+                longitude=place.longitude,
+                approximate=fields.approximate_location,
+            )
+        ]
+    )
+    entry.identifiers.all().delete()
+    EntryIdentifier.objects.bulk_create(
+        EntryIdentifier(entry=entry, scheme=scheme, value=value)
+        for scheme, value in fields.identifiers
+    )
+    areas = {place.local_authority.pk for place in fields.places}
+    areas.update(area.pk for area in fields.areas_served)
+    entry.areas.set(sorted(areas))
 
 
-def entry_create(*, author, **values) -> Entry:
+def _saving_logo(entry: Entry, write):
+    """Run `write`, removing a newly stored logo file if the transaction fails,
+    and the replaced one only once the change is committed."""
+    old_name = entry.logo.name if entry.pk else ""
+    try:
+        result = write()
+    except BaseException:
+        if entry.logo and entry.logo.name != old_name:
+            entry.logo.storage.delete(entry.logo.name)
+        raise
+    if old_name and entry.logo.name != old_name:
+        storage = entry.logo.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return result
+
+
+class PossibleDuplicates(Exception):
+    """The new entry looks like one already in the directory; nothing was saved."""
+
+    def __init__(self, matches: list[LikelyDuplicate]) -> None:
+        super().__init__(f"{len(matches)} likely duplicates")
+        self.matches = matches
+
+
+def entry_create(*, author, logo=None, not_a_duplicate: bool = False, **values) -> Entry:
     """Add an entry by `author`, who becomes its first editor.
 
     Published straight away for moderators and trusted members, otherwise
     in review (see moderation.services.content_initial_status). Raises
-    ValidationError before writing anything. One transaction.
+    ValidationError before writing anything, and PossibleDuplicates when it
+    looks like an entry the person can see, unless they said `not_a_duplicate`.
+    One transaction.
     """
-    fields = check_entry_fields(**values)
-    with transaction.atomic():
-        entry = Entry(author=author)
-        _apply(entry, fields)
-        entry.status = content_initial_status(author=author)
-        if entry.status == Status.PUBLISHED:
-            entry.published_at = timezone.now()
-        entry.slug = _unique_slug(fields.name)
-        entry.save()
-        entry.categories.set(fields.categories)
-        entry.editors.set([author])
-    return entry
+    fields, clean_logo = _check_entry_and_logo(values, logo=logo)
+    if not not_a_duplicate:
+        matches = entry_likely_duplicates(
+            user=author,
+            name=fields.name,
+            website=fields.website,
+            identifiers=fields.identifiers,
+            points=[(place.latitude, place.longitude) for place in fields.places],
+        )
+        if matches:
+            raise PossibleDuplicates(matches)
+    entry = Entry(author=author)
+
+    def write() -> Entry:
+        with transaction.atomic():
+            entry.status = content_initial_status(author=author)
+            if entry.status == Status.PUBLISHED:
+                entry.published_at = timezone.now()
+            entry.slug = _unique_slug(fields.name)
+            _write(entry, fields, logo=clean_logo, remove_logo=False)
+            entry.editors.set([author])
+            entry_changed(entry, previous_status=None)
+        return entry
+
+    return _saving_logo(entry, write)
 
 
-def entry_update(*, actor, entry: Entry, **values) -> Entry:
+def entry_update(*, actor, entry: Entry, logo=None, remove_logo: bool = False, **values) -> Entry:
     """Change an entry's fields. Its status and web address stay as they are.
 
-    Editors and moderators only (PermissionDenied otherwise). One transaction.
+    Editors and moderators only (PermissionDenied otherwise). A new `logo`
+    replaces the old one; `remove_logo` removes it. One transaction.
     """
     check_entry_edit_permission(user=actor, entry=entry)
-    fields = check_entry_fields(**values)
-    with transaction.atomic():
-        _apply(entry, fields)
-        entry.save()
-        entry.categories.set(fields.categories)
-    return entry
+    fields, clean_logo = _check_entry_and_logo(values, logo=logo)
+
+    def write() -> Entry:
+        with transaction.atomic():
+            _write(entry, fields, logo=clean_logo, remove_logo=remove_logo)
+            entry_changed(entry, previous_status=entry.status)
+            notices.entry_updated_notify(entry=entry, actor=actor)
+        return entry
+
+    return _saving_logo(entry, write)

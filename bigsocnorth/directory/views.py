@@ -1,16 +1,20 @@
-"""Directory pages. Every list and entry goes through the selectors' visibility rules."""
+"""Directory pages: the list, one page per entry, adding and editing entries.
+
+Every list and entry goes through the selectors' visibility rules; every
+write goes through the services, which give the same messages as the API
+and the CSV import.
+"""
 
 from __future__ import annotations
 
 import html
-import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -18,17 +22,25 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.directory import selectors, services
-from bigsocnorth.directory.forms import EntryForm
+from bigsocnorth.directory.duplicates import entry_likely_duplicates
+from bigsocnorth.directory.forms import (
+    EntryForm,
+    PlaceFormSet,
+    place_formset_initial,
+    places_from_formset,
+)
+from bigsocnorth.directory.jsonld import entry_json_ld, json_ld_script_content
 from bigsocnorth.directory.models import Entry
-from bigsocnorth.directory.permissions import can_edit_entry, check_entry_edit_permission
+from bigsocnorth.directory.permissions import (
+    can_ask_to_edit,
+    can_edit_entry,
+    can_see_private_contact,
+    check_entry_edit_permission,
+)
 from bigsocnorth.moderation.models import Status
 
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def _json_ld(data: dict) -> str:
-    """JSON for a <script type="application/ld+json"> element, safe like json_script."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308
+PLACES_PREFIX = "places"
+DUPLICATE_CHECK_NAME_MIN = 3
 
 
 def _int_param(value: str | None, default: int = 1) -> int:
@@ -69,38 +81,39 @@ def entry_list(request):
 
 @require_GET
 def entry_detail(request, slug: str):
-    entry = selectors.entry_get_for_view(user=request.user, slug=slug)
-    location = entry.public_location
+    try:
+        entry = selectors.entry_get_for_view(user=request.user, slug=slug)
+    except selectors.EntryMoved as moved:
+        return redirect(moved.target, permanent=True)
     description_html = render_markdown(entry.description)
     url = request.build_absolute_uri(entry.get_absolute_url())
-    json_ld = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": entry.name,
-        "url": url,
-    }
-    if entry.website:
-        json_ld["sameAs"] = entry.website
-    if entry.public_contact:
-        key = "email" if "@" in entry.public_contact else "telephone"
-        json_ld[key] = entry.public_contact
-    if entry.local_authority:
-        json_ld["areaServed"] = entry.local_authority.name
-    if location:
-        json_ld["location"] = {
-            "@type": "Place",
-            "geo": {"@type": "GeoCoordinates", "latitude": location[0], "longitude": location[1]},
-        }
+    logo_url = request.build_absolute_uri(entry.logo.url) if entry.logo else ""
+    user = request.user
+    own_request = selectors.editor_request_pending_for(entry=entry, user=user)
+    can_edit = can_edit_entry(user=user, entry=entry)
     return render(
         request,
         "directory/entry_detail/index.html",
         {
             "entry": entry,
             "description_html": description_html,
-            "location": location,
-            "can_edit": can_edit_entry(user=request.user, entry=entry),
-            "is_author": request.user.is_authenticated and entry.author_id == request.user.pk,
-            "json_ld": _json_ld(json_ld) if entry.status == Status.PUBLISHED else "",
+            "places": list(entry.places.all()),
+            "areas_served": list(entry.areas_served.all()),
+            "identifiers": list(entry.identifiers.all()),
+            "logo_url": logo_url,
+            "can_edit": can_edit,
+            "can_see_private_contact": can_see_private_contact(user=user, entry=entry),
+            "can_ask_to_edit": can_ask_to_edit(user=user, entry=entry),
+            "own_editor_request": own_request,
+            "pending_editor_requests": (
+                selectors.editor_request_pending_count(entry=entry) if can_edit else 0
+            ),
+            "is_author": user.is_authenticated and entry.author_id == user.pk,
+            "json_ld": (
+                json_ld_script_content(entry_json_ld(entry=entry, url=url, logo_url=logo_url))
+                if entry.status == Status.PUBLISHED
+                else ""
+            ),
             "canonical_url": url,
             # Plain text for meta tags; the template escapes it.
             "summary": Truncator(html.unescape(strip_tags(description_html))).chars(200),
@@ -108,24 +121,32 @@ def entry_detail(request, slug: str):
     )
 
 
-def _form_from_post(request) -> EntryForm | None:
-    """The bound form, or None when the request is too big to read."""
+# --- Adding and editing -------------------------------------------------------
+
+
+class _TooBig(Exception):
+    pass
+
+
+def _bind(request) -> tuple[EntryForm, PlaceFormSet]:
     try:
-        return EntryForm(request.POST)
+        return (
+            EntryForm(request.POST, request.FILES),
+            PlaceFormSet(request.POST, prefix=PLACES_PREFIX),
+        )
     except RequestDataTooBig:
-        return None
+        raise _TooBig from None
 
 
 def _too_big_form() -> EntryForm:
     form = EntryForm()
     form.is_bound = True
-    form._errors = form.error_class()
     form._errors = {
         "__all__": form.error_class(
             [
                 _(
                     "What you sent is far too big. The description can be at most "
-                    "%(max)s characters. Nothing was saved."
+                    "%(max)s characters and a logo at most 5 MB. Nothing was saved."
                 )
                 % {"max": f"{Entry.DESCRIPTION_MAX:,}"}
             ]
@@ -134,25 +155,51 @@ def _too_big_form() -> EntryForm:
     return form
 
 
-def _save(request, form: EntryForm, *, entry: Entry | None):
-    """Validate through the service; returns the saved entry or None with errors on the form."""
-    if not form.is_valid():
-        return None
+def _with_another_place(form: EntryForm, places: PlaceFormSet):
+    """Unbound copies of what was typed, with one more empty place: "Add another place".
+
+    Unbound, so nothing is validated (and no errors shown) until the person submits.
+    """
+    values = {name: form[name].value() for name in form.fields if name not in ("logo",)}
+    rows = [
+        {name: row[name].value() for name in ("name", "latitude", "longitude")}
+        for row in places.forms
+        if not (row["DELETE"].value() if "DELETE" in row.fields else False)
+    ]
+    return EntryForm(initial=values), PlaceFormSet(
+        initial=[*rows, {}][: Entry.PLACES_MAX], prefix=PLACES_PREFIX
+    )
+
+
+def _values(form: EntryForm, places: PlaceFormSet) -> dict:
     values = dict(form.cleaned_data)
     values["categories"] = list(values["categories"])
-    try:
-        if entry is None:
-            return services.entry_create(author=request.user, **values)
-        return services.entry_update(actor=request.user, entry=entry, **values)
-    except ValidationError as error:
-        for field, field_errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, field_errors)
-        return None
+    values["places"] = places_from_formset(places)
+    values.pop("remove_logo", None)
+    return values
 
 
-def _render_form(request, form, *, entry, status):
+def _add_service_errors(form: EntryForm, error: ValidationError) -> None:
+    for field, field_errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, field_errors)
+
+
+def _render_form(request, form, places, *, entry, status=200, duplicates=()):
     return render(
-        request, "directory/entry_form/index.html", {"form": form, "entry": entry}, status=status
+        request,
+        "directory/entry_form/index.html",
+        {
+            "form": form,
+            "places": places,
+            "entry": entry,
+            "duplicates": duplicates,
+            # After a submission the person can say none of them is their group.
+            "confirm_duplicates": bool(duplicates),
+            "logo_was_chosen": bool(request.FILES.get("logo"))
+            if request.method == "POST"
+            else False,
+        },
+        status=status,
     )
 
 
@@ -160,12 +207,29 @@ def _render_form(request, form, *, entry, status):
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request):
-    if request.method == "POST":
-        form = _form_from_post(request)
-        if form is None:
-            return _render_form(request, _too_big_form(), entry=None, status=413)
-        entry = _save(request, form, entry=None)
-        if entry is not None:
+    if request.method == "GET":
+        return _render_form(request, EntryForm(), PlaceFormSet(prefix=PLACES_PREFIX), entry=None)
+    try:
+        form, places = _bind(request)
+    except _TooBig:
+        return _render_form(
+            request, _too_big_form(), PlaceFormSet(prefix=PLACES_PREFIX), entry=None, status=413
+        )
+    if "add_place" in request.POST:
+        form, places = _with_another_place(form, places)
+        return _render_form(request, form, places, entry=None)
+    if form.is_valid() and places.is_valid():
+        try:
+            entry = services.entry_create(
+                author=request.user,
+                not_a_duplicate=bool(request.POST.get("not_a_duplicate")),
+                **_values(form, places),
+            )
+        except services.PossibleDuplicates as found:
+            return _render_form(request, form, places, entry=None, duplicates=found.matches)
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
             if entry.status == Status.PUBLISHED:
                 messages.success(request, _("Your entry is published."))
             else:
@@ -177,24 +241,69 @@ def entry_create(request):
                     ),
                 )
             return redirect(entry)
-    else:
-        form = EntryForm()
-    return _render_form(request, form, entry=None, status=400 if form.errors else 200)
+    return _render_form(request, form, places, entry=None, status=400)
 
 
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request, slug: str):
-    entry = selectors.entry_get_for_view(user=request.user, slug=slug)
+    try:
+        entry = selectors.entry_get_for_view(user=request.user, slug=slug)
+    except selectors.EntryMoved as moved:
+        return redirect("directory:entry_edit", slug=moved.target.slug)
     check_entry_edit_permission(user=request.user, entry=entry)
-    if request.method == "POST":
-        form = _form_from_post(request)
-        if form is None:
-            return _render_form(request, _too_big_form(), entry=entry, status=413)
-        if _save(request, form, entry=entry) is not None:
+    if request.method == "GET":
+        return _render_form(
+            request,
+            EntryForm(initial=EntryForm.initial_for(entry)),
+            PlaceFormSet(initial=place_formset_initial(entry), prefix=PLACES_PREFIX),
+            entry=entry,
+        )
+    try:
+        form, places = _bind(request)
+    except _TooBig:
+        return _render_form(
+            request,
+            _too_big_form(),
+            PlaceFormSet(initial=place_formset_initial(entry), prefix=PLACES_PREFIX),
+            entry=entry,
+            status=413,
+        )
+    if "add_place" in request.POST:
+        form, places = _with_another_place(form, places)
+        return _render_form(request, form, places, entry=entry)
+    if form.is_valid() and places.is_valid():
+        try:
+            services.entry_update(
+                actor=request.user,
+                entry=entry,
+                remove_logo=form.cleaned_data["remove_logo"],
+                **_values(form, places),
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
             messages.success(request, _("Your changes are saved."))
             return redirect(entry)
-    else:
-        form = EntryForm(initial=EntryForm.initial_for(entry))
-    return _render_form(request, form, entry=entry, status=400 if form.errors else 200)
+    return _render_form(request, form, places, entry=entry, status=400)
+
+
+@login_required
+@require_GET
+def entry_duplicates(request):
+    """ "Is it one of these?" while the name is being typed (an htmx fragment).
+
+    The same check runs again when the form is sent, so this is only a
+    friendlier, earlier warning for people with JavaScript.
+    """
+    name = request.GET.get("name", "")[: Entry.NAME_MAX]
+    website = request.GET.get("website", "")[: Entry.URL_MAX]
+    matches = []
+    if len(name.strip()) >= DUPLICATE_CHECK_NAME_MIN or website.strip():
+        matches = entry_likely_duplicates(user=request.user, name=name, website=website)
+    response = render(
+        request, "directory/entry_form/index.html#duplicates", {"duplicates": matches}
+    )
+    patch_vary_headers(response, ("HX-Request",))
+    return response

@@ -94,3 +94,30 @@ def content_get_for_view(*, user, content_type_id: int, object_id: int) -> Model
     obj = content_get(content_type_id=content_type_id, object_id=object_id)
     check_view_permission(user=user, obj=obj)
     return obj
+
+
+@dataclass
+class Contribution:
+    content: Model
+    type_label: str
+    title: str
+
+
+def contribution_list(*, user, limit_per_type: int = 200) -> list[Contribution]:
+    """What the person contributed, of every registered type and in any status, newest first.
+
+    One query per registered content type.
+    """
+    found: list[Contribution] = []
+    for registered in registry.registered_types():
+        model = registered.model
+        for obj in model.objects.filter(author_id=user.pk).order_by("-created_at")[:limit_per_type]:
+            found.append(
+                Contribution(
+                    content=obj,
+                    type_label=str(model._meta.verbose_name),
+                    title=registry.title_for(obj),
+                )
+            )
+    found.sort(key=lambda item: item.content.created_at, reverse=True)
+    return found

@@ -86,6 +86,8 @@ def _resolve_flags(obj: Model, *, resolution: str) -> int:
 
 
 def _set_status(obj: Model, *, status: str, hidden_reason: str = "") -> None:
+    """Change the status and tell the content's app, in the caller's transaction."""
+    previous_status = obj.status
     obj.status = status
     obj.hidden_reason = hidden_reason if status == Status.HIDDEN else ""
     fields = ["status", "hidden_reason", "updated_at"]
@@ -93,6 +95,7 @@ def _set_status(obj: Model, *, status: str, hidden_reason: str = "") -> None:
         obj.published_at = timezone.now()
         fields.append("published_at")
     obj.save(update_fields=fields)
+    registry.status_changed(obj, previous_status=previous_status)
 
 
 def check_flag_create(*, flagger, content: Model | None, reason: str, note: str) -> None:

@@ -9,6 +9,7 @@ app_name = "moderation"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("log/", views.audit_log, name="audit_log"),
+    path("yours/", views.contribution_list, name="contribution_list"),
     path(
         "flag/<int:content_type_id>/<int:object_id>/",
         views.flag_create,

@@ -28,6 +28,18 @@ def queue(request):
 
 
 @never_cache
+@login_required
+@require_GET
+def contribution_list(request):
+    """A member's own contributions and where each stands: in review, published, hidden…"""
+    return render(
+        request,
+        "moderation/contribution_list/index.html",
+        {"contributions": selectors.contribution_list(user=request.user)},
+    )
+
+
+@never_cache
 @require_GET
 def audit_log(request):
     check_moderate_permission(user=request.user)

@@ -158,3 +158,17 @@ def visit(page: Page, url: str, name: str | None = None) -> None:
     response = page.goto(url)
     assert response is not None and response.ok, f"{url} answered {response and response.status}"
     check_page(page, name)
+
+
+def log_in(page: Page, base_url: str, email: str, password: str) -> None:
+    """Log in through the real form; allauth then shows the profile page."""
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(re.compile(r"/profile/$"))
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_load_state("load")

@@ -250,8 +250,8 @@ def test_public_profile_for_a_logged_in_viewer_adds_only_the_session_queries(
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
     member_client.get(url)
 
-    # session, user, profile
-    with django_assert_num_queries(3):
+    # session, user, profile, and the header's unread notification count
+    with django_assert_num_queries(4):
         response = member_client.get(url)
 
     assert response.status_code == 200

@@ -61,3 +61,33 @@ def test_prepare_migrates_and_loads_demo_data_once(db):
     again = StringIO()
     call_command("prepare", demo_data=True, stdout=again)
     assert again.getvalue() == ""
+
+
+def test_first_run_fills_the_directory_across_the_north(db):
+    from django.db.models import Count
+
+    from bigsocnorth.directory.models import Entry, Membership
+    from bigsocnorth.moderation.models import Flag, Status
+    from bigsocnorth.moderation.selectors import review_queue
+    from bigsocnorth.places.models import LocalAuthority
+
+    output = _load()
+    assert "320 directory entries" in output
+    published = Entry.objects.filter(status=Status.PUBLISHED)
+    assert published.count() >= 300
+    per_area = dict(
+        LocalAuthority.objects.annotate(n=Count("directory_entries")).values_list("name", "n")
+    )
+    # Dense in cities, sparse in the dales: Leeds has more than the whole of Westmorland.
+    assert per_area["Leeds"] > per_area["Westmorland and Furness"]
+    assert sum(1 for n in per_area.values() if n) >= 55
+    networks = Entry.objects.filter(kind__is_network=True)
+    assert networks.filter(member_links__status="approved").distinct().count() >= 8
+    umbrella = Entry.objects.get(name="Northern Network of Networks")
+    members = Membership.objects.filter(network=umbrella, status="approved")
+    assert members.count() >= 8
+    assert all(m.member.kind.is_network for m in members)
+    assert Flag.objects.filter(resolved_at__isnull=True).count() == 3
+    queue = review_queue()
+    assert sum(1 for item in queue if item.flags) == 3
+    assert sum(1 for item in queue if item.is_in_review) >= 1

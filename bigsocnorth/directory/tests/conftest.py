@@ -24,8 +24,7 @@ def entry_values(kind, category):
         "description": "We **support** tenants.",
         "website": "https://tenants.example.org",
         "public_contact": "hello@tenants.example.org",
-        "latitude": 53.3811,
-        "longitude": -1.4701,
+        "places": [{"name": "Office", "latitude": 53.3811, "longitude": -1.4701}],
     }
 
 
@@ -41,6 +40,9 @@ def form_data(kind, category):
         "website": "https://tenants.example.org",
         "feed_url": "",
         "public_contact": "0114 496 0000",
-        "latitude": "53.3811",
-        "longitude": "-1.4701",
+        "places-TOTAL_FORMS": "1",
+        "places-INITIAL_FORMS": "0",
+        "places-0-name": "Office",
+        "places-0-latitude": "53.3811",
+        "places-0-longitude": "-1.4701",
     }

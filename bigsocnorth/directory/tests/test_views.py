@@ -7,9 +7,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bigsocnorth.accounts.tests.factories import UserFactory
+from bigsocnorth.directory import services
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
+from bigsocnorth.places.models import LocalAuthority
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +43,7 @@ def test_list_shows_your_own_entries_waiting_for_review(client, member):
 
 
 def test_list_filters_by_kind_category_and_area(client, area, category):
-    located = EntryFactory(name="In Sheffield", local_authority=area)
+    located = EntryFactory(name="In Sheffield", located_in=area)
     located.categories.add(category)
     EntryFactory(name="Elsewhere")
     page = client.get(LIST_URL, {"area": area.slug}).content.decode()
@@ -69,12 +71,12 @@ def test_list_page_query_count_does_not_grow_with_entries(client, area, category
             assert client.get(LIST_URL).status_code == 200
         return len(queries)
 
-    EntryFactory(local_authority=area).categories.add(category)
+    EntryFactory(located_in=area).categories.add(category)
     few = count()
     for _ in range(10):
-        EntryFactory(local_authority=area).categories.add(category)
+        EntryFactory(located_in=area).categories.add(category)
     assert count() == few
-    assert few <= 8
+    assert few <= 9
 
 
 def test_detail_of_someone_elses_draft_is_404(client, member):
@@ -104,7 +106,7 @@ def test_detail_page_shows_the_entry_safely(client, area, member):
         author=UserFactory(),
         description='<script>alert("x")</script> [click](javascript:alert(1)) **bold**',
         website="https://example.org/",
-        local_authority=area,
+        located_in=area,
     )
     client.force_login(member)
     page = client.get(entry.get_absolute_url()).content.decode()
@@ -128,14 +130,17 @@ def test_detail_page_has_json_ld_and_opengraph(client):
     assert data["name"] == entry.name
 
 
-def test_approximate_location_is_rounded_on_the_page(client, area):
-    entry = EntryFactory(
-        latitude=53.38114, longitude=-1.47013, approximate_location=True, local_authority=area
+def test_approximate_location_is_rounded_on_the_page(client, member, entry_values):
+    entry_values.update(
+        places=[{"latitude": 53.38114, "longitude": -1.47013}], approximate_location=True
     )
+    entry = services.entry_create(author=UserFactory(role="moderator"), **entry_values)
+    client.force_login(member)
     page = client.get(entry.get_absolute_url()).content.decode()
     assert "53.38114" not in page
     assert "-1.47013" not in page
     assert "53.38, -1.47" in page
+    assert '"latitude": 53.38, "longitude": -1.47' in page  # the JSON-LD too
 
 
 def test_adding_an_entry_needs_login(client):
@@ -167,8 +172,12 @@ def test_moderator_adds_an_entry_and_is_told_it_is_published(client, moderator, 
         ({"name": ""}, "This field is required"),
         ({"name": "x" * 12_000}, "at most 200 characters"),
         ({"website": "javascript:alert(1)"}, "starting with http:// or https://"),
-        ({"latitude": "95"}, "Latitude must be between -90 and 90"),
-        ({"latitude": "51.5074", "longitude": "-0.1278"}, "outside the North of England"),
+        ({"places-0-latitude": "95"}, "less than or equal to 90"),
+        ({"places-0-latitude": "north"}, "Enter a number"),
+        ({"places-0-longitude": ""}, "Give both latitude and longitude"),
+        ({"places-0-latitude": "51.5074", "places-0-longitude": "-0.1278"}, "outside the North"),
+        ({"places-TOTAL_FORMS": "5000"}, "Please submit at most 20 forms"),
+        ({"identifiers": "charity 1123456"}, "not in org-id form"),
         ({"description": "x" * 20_001}, "at most 20000 characters"),
     ],
 )
@@ -210,3 +219,160 @@ def test_non_editor_cannot_edit(client, member, form_data):
     url = reverse("directory:entry_edit", args=[entry.slug])
     assert client.get(url).status_code == 403
     assert client.post(url, form_data).status_code == 403
+
+
+def test_area_page_lists_the_entries_in_and_serving_the_area(client, area, entry_values, moderator):
+    EntryFactory(name="Based here", located_in=area)
+    serving = EntryFactory(name="Serves here")
+    serving.areas_served.add(area)
+    serving.areas.add(area)
+    EntryFactory(name="Elsewhere", located_in=LocalAuthority.objects.get(name="Leeds"))
+    EntryFactory(name="Waiting here", located_in=area, status=Status.IN_REVIEW)
+    page = client.get(area.get_absolute_url()).content.decode()
+    assert "Based here" in page and "Serves here" in page
+    assert "Elsewhere" not in page and "Waiting here" not in page
+    region_page = client.get(area.region.get_absolute_url()).content.decode()
+    assert "Based here" in region_page and "Elsewhere" in region_page
+
+
+def test_area_page_entries_cost_the_same_queries_however_many(client, area, category):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(area.get_absolute_url()).status_code == 200
+        return len(queries)
+
+    EntryFactory(located_in=area)
+    few = count()
+    for _ in range(10):
+        EntryFactory(located_in=area).categories.add(category)
+    assert count() == few
+
+
+def _image_upload(size=(600, 300), fmt="JPEG", name="logo.jpg", **save):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "teal").save(buffer, format=fmt, **save)
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
+
+
+def test_a_logo_is_re_encoded_resized_and_stripped_then_replaced_and_removed(
+    client, moderator, form_data, django_capture_on_commit_callbacks
+):
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "Camera maker"
+    client.force_login(moderator)
+    response = client.post(NEW_URL, {**form_data, "logo": _image_upload(exif=exif)})
+    assert response.status_code == 302
+    entry = Entry.objects.get()
+    first = entry.logo.name
+    with Image.open(entry.logo.path) as logo:
+        assert logo.format == "PNG"
+        assert logo.size == (512, 256)
+        assert not logo.getexif()
+    page = client.get(entry.get_absolute_url()).content.decode()
+    assert entry.logo.url in page
+    assert '<meta property="og:image"' in page
+
+    edit = reverse("directory:entry_edit", args=[entry.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit, {**form_data, "logo": _image_upload(size=(100, 100))})
+    entry.refresh_from_db()
+    assert entry.logo.name != first
+    assert not entry.logo.storage.exists(first)  # the old file goes once committed
+    second = entry.logo.name
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(edit, {**form_data, "remove_logo": "on"})
+    entry.refresh_from_db()
+    assert not entry.logo
+    assert not entry.logo.storage.exists(second)
+
+
+@pytest.mark.parametrize(
+    ("upload", "message"),
+    [
+        ("pdf", "not an image we can read"),
+        ("huge", "12,000 by 20 pixels"),
+    ],
+)
+def test_a_bad_logo_is_refused_and_nothing_is_saved(client, member, form_data, upload, message):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    if upload == "pdf":
+        logo = SimpleUploadedFile(
+            "logo.png", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj", "image/png"
+        )
+    else:
+        logo = _image_upload(size=(12_000, 20), fmt="PNG", name="wide.png")
+    client.force_login(member)
+    response = client.post(NEW_URL, {**form_data, "logo": logo})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not Entry.objects.exists()
+
+
+def test_add_another_place_keeps_what_was_typed_and_saves_nothing(client, member, form_data):
+    client.force_login(member)
+    response = client.post(NEW_URL, {**form_data, "add_place": "1"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="places-1-latitude"' in page
+    assert 'value="Sheffield Tenants Together"' in page
+    assert "There is a problem" not in page
+    assert not Entry.objects.exists()
+
+
+def test_a_near_copy_is_shown_before_saving_and_can_be_added_anyway(client, member, form_data):
+    existing = EntryFactory(name="Sheffield Tenants Together CIC")
+    client.force_login(member)
+    response = client.post(NEW_URL, form_data)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Is it one of these?" in page
+    assert existing.get_absolute_url() in page
+    assert Entry.objects.count() == 1
+    response = client.post(NEW_URL, {**form_data, "not_a_duplicate": "1"})
+    assert response.status_code == 302
+    assert Entry.objects.count() == 2
+
+
+def test_the_early_duplicate_check_answers_a_fragment(client, member):
+    EntryFactory(name="Walkley Repair Cafe")
+    url = reverse("directory:entry_duplicates")
+    assert client.get(url, {"name": "Walkley Repair Café"}).status_code == 302  # log in first
+    client.force_login(member)
+    fragment = client.get(url, {"name": "walkley repair cafe"}, HTTP_HX_REQUEST="true")
+    assert "Walkley Repair Cafe" in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+    assert "Is it one of these?" not in client.get(url, {"name": "zz"}).content.decode()
+    assert client.get(url, {"name": "x" * 10_000}).status_code == 200
+
+
+def test_private_contact_is_for_editors_and_moderators_only(client, member, moderator):
+    editor = UserFactory()
+    entry = EntryFactory(author=editor, private_contact="Jo on 07700 900123")
+    assert "07700 900123" not in client.get(entry.get_absolute_url()).content.decode()
+    client.force_login(member)
+    assert "07700 900123" not in client.get(entry.get_absolute_url()).content.decode()
+    client.force_login(editor)
+    assert "07700 900123" in client.get(entry.get_absolute_url()).content.decode()
+    client.force_login(moderator)
+    assert "07700 900123" in client.get(entry.get_absolute_url()).content.decode()
+
+
+def test_your_contributions_page_shows_each_status(client, member):
+    EntryFactory(author=member, name="Waiting one", status=Status.IN_REVIEW)
+    EntryFactory(author=member, name="Hidden one", status=Status.HIDDEN, hidden_reason="Advert")
+    EntryFactory(name="Someone else's")
+    url = reverse("moderation:contribution_list")
+    assert client.get(url).status_code == 302
+    client.force_login(member)
+    page = client.get(url).content.decode()
+    assert "Waiting one" in page and "In review" in page
+    assert "Hidden one" in page and "The moderators hid it: Advert" in page
+    assert "Someone else" not in page

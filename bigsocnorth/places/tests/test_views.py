@@ -257,12 +257,14 @@ def test_region_page_lists_its_authorities(client):
 
 
 def test_area_pages_make_few_queries(client, django_assert_max_num_queries):
+    # Two for the area itself; the sections other apps add (directory entries:
+    # a count when the area has none) are measured in those apps' tests.
     client.get(reverse("places:area_detail", kwargs={"slug": "leeds"}))  # warm the caches
-    with django_assert_max_num_queries(2):
+    with django_assert_max_num_queries(3):
         assert (
             client.get(reverse("places:area_detail", kwargs={"slug": "leeds"})).status_code == 200
         )
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         response = client.get(reverse("places:area_detail", kwargs={"slug": "north-west"}))
         assert response.status_code == 200
 

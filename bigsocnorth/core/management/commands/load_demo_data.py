@@ -19,12 +19,13 @@ from bigsocnorth.accounts.services import (
     profile_update,
     user_set_role,
 )
+from bigsocnorth.core.demo.directory import load_directory
 from bigsocnorth.core.demo.people import LOGIN_ACCOUNTS, MEMBERS
 from bigsocnorth.places.models import LocalAuthority
 
 
 class Command(BaseCommand):
-    help = "Load demo people (and later, demo content) into an empty database."
+    help = "Load demo people and a demo directory into an empty database."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -37,7 +38,14 @@ class Command(BaseCommand):
         if first_run_only and User.objects.exists():
             return
         passwords = self._load_people()
-        self.stdout.write(self.style.SUCCESS("Demo data loaded. You can log in as:"))
+        directory = self._load_directory()
+        self.stdout.write(
+            self.style.SUCCESS(
+                "Demo data loaded: {entries} directory entries ({in_review} waiting for review), "
+                "{networks} networks, {flags} flags for the moderators.".format(**directory)
+            )
+        )
+        self.stdout.write("You can log in as:")
         for email, role, password in passwords:
             self.stdout.write(f"  {role:<10} {email:<24} password: {password}")
         self.stdout.write(
@@ -66,6 +74,12 @@ class Command(BaseCommand):
         for number, (name, pronouns, area_code, bio) in enumerate(MEMBERS, start=1):
             self._person(f"demo{number}@example.org", name, pronouns, areas[area_code], bio, None)
         return created
+
+    @transaction.atomic
+    def _load_directory(self) -> dict:
+        members = list(User.objects.filter(role=Role.MEMBER).order_by("pk"))
+        moderator = User.objects.get(email="moderator@example.org")
+        return load_directory(members=members, moderator=moderator)
 
     def _person(self, email, name, pronouns, area, bio, password) -> User:
         user = User.objects.create_user(email=email, password=password)

@@ -1,7 +1,7 @@
-"""Run the web server and the task worker together; Ctrl-C stops both.
+"""Run the web server, the task worker and the digest scheduler together; Ctrl-C stops them.
 
 `make run` uses this so a newcomer gets the whole platform from one command.
-If either process dies, the other is stopped too and the command fails, so
+If any process dies, the others are stopped too and the command fails, so
 a half-running platform never looks healthy.
 """
 
@@ -19,7 +19,10 @@ from config.env import env_int, env_str
 
 
 class Command(BaseCommand):
-    help = "Serve the platform (granian) and run the task worker until interrupted."
+    help = (
+        "Serve the platform (granian), run the task worker and the notification digest "
+        "scheduler until interrupted."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"))
@@ -45,10 +48,14 @@ class Command(BaseCommand):
             "--no-reload",
             "--interval", "1",
         ]  # fmt: skip
+        # django.tasks has no scheduler: this sends the daily and weekly
+        # notification digests when they are due (see notifications/digests.py).
+        scheduler = [python, "manage.py", "digest_scheduler"]
         cwd = str(settings.BASE_DIR)
         processes = {
             "web": subprocess.Popen(web, cwd=cwd),  # noqa: S603 - fixed argument lists
             "worker": subprocess.Popen(worker, cwd=cwd),  # noqa: S603
+            "scheduler": subprocess.Popen(scheduler, cwd=cwd),  # noqa: S603
         }
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,222 @@
+"""What the directory tells people, and what in it they may follow.
+
+The directory calls these inside the transactions that change entries and
+editor requests (changes.py, editor_requests.py), so a notice exists exactly
+when its change does. Importing this module registers entries and
+categories as followable: the notifications app imports every app's
+`notices.py` at start-up, the way the admin imports `admin.py`.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bigsocnorth.directory.models import Category, EditorRequest, Entry, RequestStatus
+from bigsocnorth.moderation.models import Status
+from bigsocnorth.notifications import registry
+from bigsocnorth.notifications.selectors import follower_ids_by_target
+from bigsocnorth.notifications.services import announcement_claim, notify, notify_followers
+
+registry.register(Entry, key="directory.entry", label=gettext_lazy("directory entry"))
+registry.register(
+    Category,
+    key="directory.category",
+    label=gettext_lazy("category"),
+    # A category has no page of its own: it is the directory filtered by it.
+    url=lambda category: (
+        f"{reverse('directory:entry_list')}?{urlencode({'category': category.slug})}"
+    ),
+)
+
+
+class Kind:
+    """The kinds of notification the directory makes (stored on each notification)."""
+
+    ENTRY_PUBLISHED = "directory.entry_published"  # to its editors
+    NEW_ENTRY = "directory.new_entry"  # to followers of its areas and categories
+    ENTRY_UPDATED = "directory.entry_updated"
+    EDITOR_REQUEST = "directory.editor_request"
+    EDITOR_REQUEST_DECIDED = "directory.editor_request_decided"
+
+
+# moderation's _set_status and entry_create stamp published_at in the same
+# transaction as the first publication; an entry whose published_at is
+# older than this was published before, so a restore after a hide (or an
+# entry from before notices existed) is never announced as new.
+FIRST_PUBLICATION_WINDOW = timedelta(minutes=10)
+
+
+def entry_is_first_publication(*, entry: Entry, previous_status: str | None) -> bool:
+    """Whether this change publishes the entry for the first time.
+
+    Published now, not published before the change, and published_at set
+    by this change. `entry_published_notify` also claims a once-only
+    announcement, so even a second call never announces an entry twice.
+    """
+    if entry.status != Status.PUBLISHED:
+        return False
+    if previous_status == Status.PUBLISHED:
+        return False
+    if entry.published_at is None:
+        return False
+    return entry.published_at >= timezone.now() - FIRST_PUBLICATION_WINDOW
+
+
+def entry_published_notify(*, entry: Entry, actor=None) -> int:
+    """Announce a newly published entry; returns how many people were told.
+
+    Its editors hear "Your entry … was published"; followers of its areas
+    (entry.areas), of its categories and of its areas' regions hear that
+    there is a new entry, each person once, with the most specific message:
+    editor, then local authority, then category, then region. `actor`, who
+    published it (the author publishing directly), is not told. At most
+    once per entry, ever. Call inside the transaction that publishes it;
+    the queries do not grow with the number of followers.
+    """
+    if not announcement_claim(key=Kind.NEW_ENTRY, target=entry):
+        return 0
+    url = entry.get_absolute_url()
+    told: set[int] = set()
+    if actor is not None:
+        told.add(actor.pk)
+
+    editors = set(entry.editors.values_list("pk", flat=True))
+    if entry.author_id:
+        editors.add(entry.author_id)
+    editors -= told
+    count = len(
+        notify(
+            recipients=editors,
+            kind=Kind.ENTRY_PUBLISHED,
+            message=_("Your entry “%(name)s” was published.") % {"name": entry.name},
+            url=url,
+            actor=actor,
+            target=entry,
+        )
+    )
+    told |= editors
+
+    areas = list(entry.areas.select_related("region").defer("boundary").order_by("name"))
+    categories = list(entry.categories.all())
+    regions = list({area.region.pk: area.region for area in areas}.values())
+    # Most specific first: the first group a follower is in is the message they get.
+    groups = [
+        (
+            area,
+            _("A new entry in %(area)s: “%(name)s”") % {"area": area.name, "name": entry.name},
+        )
+        for area in areas
+    ]
+    groups += [
+        (
+            category,
+            _("A new entry in the category %(category)s: “%(name)s”")
+            % {"category": category.name, "name": entry.name},
+        )
+        for category in categories
+    ]
+    groups += [
+        (
+            region,
+            _("A new entry in %(region)s: “%(name)s”")
+            % {"region": region.name_in_sentence, "name": entry.name},
+        )
+        for region in regions
+    ]
+    if not groups:
+        return count
+    followers = follower_ids_by_target(targets=[target for target, _message in groups])
+    author = entry.author if entry.author_id else None
+    for target, message in groups:
+        recipients = followers.get((type(target), target.pk), set()) - told
+        if not recipients:
+            continue
+        count += len(
+            notify(
+                recipients=recipients,
+                kind=Kind.NEW_ENTRY,
+                message=message,
+                url=url,
+                actor=actor or author,
+                target=entry,
+            )
+        )
+        told |= recipients
+    return count
+
+
+def entry_updated_notify(*, entry: Entry, actor) -> int:
+    """Tell the entry's followers it changed (published entries only); returns how many.
+
+    The person who changed it is not told; followers who have not yet read
+    the last "changed" notice about this entry are not told again.
+    """
+    if entry.status != Status.PUBLISHED:
+        return 0
+    return len(
+        notify_followers(
+            targets=[entry],
+            kind=Kind.ENTRY_UPDATED,
+            message=_("“%(name)s” was updated.") % {"name": entry.name},
+            url=entry.get_absolute_url(),
+            actor=actor,
+            target=entry,
+            collapse_unread=True,
+        )
+    )
+
+
+def _editors_url(entry: Entry) -> str:
+    try:
+        return reverse("directory:entry_editors", kwargs={"slug": entry.slug})
+    except NoReverseMatch:
+        return entry.get_absolute_url()
+
+
+def editor_request_notify(*, request: EditorRequest) -> int:
+    """Tell the entry's editors that someone asked to become one; returns how many.
+
+    The message does not name the requester (the page shows who, while
+    their account exists).
+    """
+    entry = request.entry
+    return len(
+        notify(
+            recipients=entry.editors.values_list("pk", flat=True),
+            kind=Kind.EDITOR_REQUEST,
+            message=_("Someone asked to become an editor of your entry “%(name)s”.")
+            % {"name": entry.name},
+            url=_editors_url(entry),
+            actor=request.requester,
+            target=entry,
+        )
+    )
+
+
+def editor_request_decided_notify(*, request: EditorRequest) -> int:
+    """Tell the requester the answer to their request; returns 1, or 0 if not told."""
+    entry = request.entry
+    if request.status == RequestStatus.APPROVED:
+        message = _("You are now an editor of “%(name)s”.") % {"name": entry.name}
+    elif request.status == RequestStatus.DECLINED:
+        message = _("Your request to become an editor of “%(name)s” was declined.") % {
+            "name": entry.name
+        }
+    else:
+        return 0
+    return len(
+        notify(
+            recipients=[request.requester_id],
+            kind=Kind.EDITOR_REQUEST_DECIDED,
+            message=message,
+            url=entry.get_absolute_url(),
+            actor=request.decided_by,
+            target=entry,
+        )
+    )
