@@ -19,7 +19,11 @@ from django.http import Http404
 
 from bigsocnorth.directory.models import Entry, Membership, RequestStatus
 from bigsocnorth.moderation.models import Status
-from bigsocnorth.moderation.permissions import check_view_permission, filter_visible_to
+from bigsocnorth.moderation.permissions import (
+    check_view_permission,
+    filter_visible_to,
+    public_condition,
+)
 
 MEMBERS_PER_PAGE = 50
 CANDIDATES_MAX = 20
@@ -36,9 +40,9 @@ def _visible_entries(*, user) -> QuerySet[Entry]:
 def _public_memberships() -> QuerySet[Membership]:
     """Approved memberships between published entries, of entries whose kind has members."""
     return Membership.objects.filter(
+        public_condition(through="network__"),
+        public_condition(through="member__"),
         status=RequestStatus.APPROVED,
-        network__status=Status.PUBLISHED,
-        member__status=Status.PUBLISHED,
         network__kind__is_network=True,
     )
 
@@ -133,10 +137,8 @@ def network_list(*, user) -> list[Entry]:
         .annotate(
             member_count=Count(
                 "member_links",
-                filter=Q(
-                    member_links__status=RequestStatus.APPROVED,
-                    member_links__member__status=Status.PUBLISHED,
-                ),
+                filter=Q(member_links__status=RequestStatus.APPROVED)
+                & public_condition(through="member_links__member__"),
             )
         )
         .order_by("name", "pk")
@@ -322,7 +324,7 @@ def network_graph(*, with_details: bool = False) -> NetworkGraph:
         .order_by("pk")
     )
     networks = (
-        Entry.objects.filter(status=Status.PUBLISHED, kind__is_network=True)
+        filter_visible_to(user=None, queryset=Entry.objects.filter(kind__is_network=True))
         .select_related("kind")
         .only(*entry_fields)
     )

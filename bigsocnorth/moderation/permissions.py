@@ -25,13 +25,22 @@ def _is_active_moderator(user) -> bool:
     return user.is_moderator
 
 
+def public_condition(*, through: str = "") -> Q:
+    """What makes content public, for filtering across a relation: through="member__".
+
+    The same rule as filter_visible_to for anonymous visitors, for queries
+    that reach content through another model (memberships, follows).
+    """
+    return Q(**{f"{through}status": Status.PUBLISHED})
+
+
 def filter_visible_to(*, user, queryset: QuerySet) -> QuerySet:
     """Anonymous: published only. Signed in: also their own, in any status. Moderators: all."""
     if _is_active_moderator(user):
         return queryset
     if user is None or not user.is_authenticated:
-        return queryset.filter(status=Status.PUBLISHED)
-    return queryset.filter(Q(status=Status.PUBLISHED) | Q(author_id=user.pk))
+        return queryset.filter(public_condition())
+    return queryset.filter(public_condition() | Q(author_id=user.pk))
 
 
 def is_visible_to(*, user, obj: Model) -> bool:
