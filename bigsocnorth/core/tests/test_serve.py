@@ -53,12 +53,14 @@ def test_serve_answers_and_ctrl_c_stops_web_worker_and_scheduler():
         assert body == '{"status": "ok", "database": "ok"}'
         children = _children_of(process.pid)
         assert len(children) == 3  # the web server, the task worker, the digest scheduler
+        grandchildren = [pid for child in children for pid in _children_of(child)]
+        assert grandchildren  # granian's worker process
 
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=30)
         assert process.returncode == 0, output
         assert "Stopped." in output
-        for child in children:
+        for child in children + grandchildren:
             with pytest.raises(ProcessLookupError):
                 os.kill(child, 0)
     finally:

@@ -7,6 +7,8 @@ a half-running platform never looks healthy.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -52,10 +54,11 @@ class Command(BaseCommand):
         # notification digests when they are due (see notifications/digests.py).
         scheduler = [python, "manage.py", "digest_scheduler"]
         cwd = str(settings.BASE_DIR)
+        # Each child leads a process group of its own, so stopping it also stops
+        # whatever it started (granian's worker processes), even after a kill.
         processes = {
-            "web": subprocess.Popen(web, cwd=cwd),  # noqa: S603 - fixed argument lists
-            "worker": subprocess.Popen(worker, cwd=cwd),  # noqa: S603
-            "scheduler": subprocess.Popen(scheduler, cwd=cwd),  # noqa: S603
+            name: subprocess.Popen(command, cwd=cwd, start_new_session=True)  # noqa: S603
+            for name, command in (("web", web), ("worker", worker), ("scheduler", scheduler))
         }
         self.stdout.write(
             self.style.SUCCESS(
@@ -84,16 +87,23 @@ class Command(BaseCommand):
             time.sleep(0.3)
 
         for process in processes.values():
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
+            _signal_group(process, signal.SIGTERM)
         deadline = time.monotonic() + 10
         for process in processes.values():
             remaining = max(0.1, deadline - time.monotonic())
             try:
                 process.wait(timeout=remaining)
             except subprocess.TimeoutExpired:
-                process.kill()
+                _signal_group(process, signal.SIGKILL)
                 process.wait()
+            # Anything the child left behind in its group goes too.
+            _signal_group(process, signal.SIGKILL)
         self.stdout.write("Stopped.")
         if exit_code:
             sys.exit(exit_code)
+
+
+def _signal_group(process: subprocess.Popen, signum: int) -> None:
+    """Signal the child's whole process group; it may already be gone."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signum)
