@@ -12,6 +12,7 @@ with a revoked token fails loudly instead of acting as someone else.
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -83,3 +84,13 @@ class SessionAuth(APIKeyCookie):
 
 
 api_auth = [TokenAuth(), SessionAuth()]
+
+
+def _anyone(request):
+    """Last in api_read_auth: callers with no credentials read as anonymous."""
+    return AnonymousUser()
+
+
+# Read endpoints: a token or the session says who is asking (they then also
+# see their own unpublished contributions); anyone else reads as anonymous.
+api_read_auth = [*api_auth, _anyone]

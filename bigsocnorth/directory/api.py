@@ -6,28 +6,16 @@ or token) also sees their own, as on the pages.
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 from ninja import Query, Router, Schema
 
-from bigsocnorth.accounts.auth import api_auth
+from bigsocnorth.accounts.auth import api_read_auth
+from bigsocnorth.core.schemas import Message
 from bigsocnorth.directory import selectors
 from bigsocnorth.directory.models import Entry
 
 router = Router(tags=["directory"])
-
-
-def _anyone(request: HttpRequest):
-    """Last in the auth list: callers with no credentials read as anonymous."""
-    return AnonymousUser()
-
-
-_read_auth = [*api_auth, _anyone]
-
-
-class DirectoryMessage(Schema):
-    message: str
 
 
 class DirectoryRef(Schema):
@@ -119,7 +107,7 @@ def _entry_out(request: HttpRequest, entry: Entry) -> dict:
 @router.get(
     "/directory/entries",
     response={200: EntryPage},
-    auth=_read_auth,
+    auth=api_read_auth,
     url_name="directory_entry_list",
     summary="List directory entries",
 )
@@ -147,8 +135,8 @@ def entry_list(
 
 @router.get(
     "/directory/entries/{slug}",
-    response={200: EntryOut, 404: DirectoryMessage},
-    auth=_read_auth,
+    response={200: EntryOut, 404: Message},
+    auth=api_read_auth,
     url_name="directory_entry_detail",
     summary="One directory entry",
 )

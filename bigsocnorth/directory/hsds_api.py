@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
+from bigsocnorth.core.schemas import Message
 from bigsocnorth.directory import hsds
 from bigsocnorth.directory.selectors import EntryMoved
 
@@ -20,10 +21,6 @@ router = Router(tags=["open data (HSDS 3)"])
 
 # A bound on `page`, so a silly number is a clear 422, not a database overflow.
 PAGE_MAX = 1_000_000
-
-
-class HsdsMessage(Schema):
-    message: str
 
 
 class HsdsTaxonomy(Schema):
@@ -143,7 +140,7 @@ def organization_list(
 
 @router.get(
     "/hsds/organizations/{id}",
-    response={200: HsdsOrganization, 404: HsdsMessage},
+    response={200: HsdsOrganization, 404: Message},
     auth=None,
     exclude_none=True,
     url_name="hsds_organization_detail",

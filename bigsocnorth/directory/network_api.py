@@ -9,27 +9,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from bigsocnorth.accounts.auth import api_auth
+from bigsocnorth.accounts.auth import api_read_auth
+from bigsocnorth.core.schemas import Message
 from bigsocnorth.directory import network_selectors as selectors
 
 router = Router(tags=["directory networks"])
-
-
-def _anyone(request: HttpRequest):
-    """Last in the auth list: callers with no credentials read as anonymous."""
-    return AnonymousUser()
-
-
-_read_auth = [*api_auth, _anyone]
-
-
-class NetworkMessage(Schema):
-    message: str
 
 
 class NetworkRef(Schema):
@@ -107,8 +95,8 @@ class GraphOut(Schema):
 
 @router.get(
     "/directory/networks/{slug}/members",
-    response={200: NetworkMemberPage, 404: NetworkMessage},
-    auth=_read_auth,
+    response={200: NetworkMemberPage, 404: Message},
+    auth=api_read_auth,
     url_name="directory_network_members",
     summary="Members of a network",
     description=(
@@ -163,7 +151,7 @@ def network_members(
 @router.get(
     "/directory/graph",
     response={200: GraphOut},
-    auth=_read_auth,
+    auth=api_read_auth,
     url_name="directory_network_graph",
     summary="The network graph",
     description=(

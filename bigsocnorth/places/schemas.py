@@ -6,9 +6,9 @@ from typing import Any, Literal
 
 from ninja import Field, Schema
 
+from bigsocnorth.core.schemas import Message
 
-class Message(Schema):
-    message: str = Field(description="What went wrong, in words a person can act on.")
+__all__ = ["Message"]
 
 
 class Centre(Schema):
