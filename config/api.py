@@ -15,6 +15,7 @@ from bigsocnorth.accounts.api import router as accounts_router
 from bigsocnorth.directory.api import router as directory_router
 from bigsocnorth.directory.hsds_api import router as directory_hsds_router
 from bigsocnorth.directory.network_api import router as directory_network_router
+from bigsocnorth.mapping.api import router as mapping_router
 from bigsocnorth.places.api import router as places_router
 from bigsocnorth.search.api import router as search_router
 
@@ -101,6 +102,7 @@ api.add_router("/", directory_router)
 api.add_router("/", search_router)
 api.add_router("/", directory_hsds_router)
 api.add_router("/", directory_network_router)
+api.add_router("/", mapping_router)
 
 
 def api_not_found(request, *args, **kwargs):

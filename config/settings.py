@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bigsocnorth.places",
     "bigsocnorth.moderation",
     "bigsocnorth.search",
+    "bigsocnorth.mapping",
     "bigsocnorth.directory",
     "bigsocnorth.notifications",
 ]

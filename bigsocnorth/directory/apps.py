@@ -29,6 +29,21 @@ class DirectoryConfig(AppConfig):
             categories=lambda: [(category.slug, category.name) for category in category_list()],
         )
 
+        from bigsocnorth.directory.map_points import entry_map_points, entry_map_queryset
+        from bigsocnorth.directory.selectors import entry_kind_list
+        from bigsocnorth.mapping import registry as map_registry
+
+        map_registry.register(
+            Entry,
+            key="directory",
+            label=_("Directory"),
+            points=entry_map_points,
+            queryset=entry_map_queryset,
+            search_type="entry",
+            kinds=lambda: [(kind.slug, kind.name) for kind in entry_kind_list()],
+            categories=lambda: [(category.slug, category.name) for category in category_list()],
+        )
+
         from bigsocnorth.directory.area_section import directory_area_section
         from bigsocnorth.places.sections import register_area_section
 

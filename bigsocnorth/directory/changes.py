@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from bigsocnorth.directory import notices
 from bigsocnorth.directory.models import Entry
+from bigsocnorth.mapping.services import map_items_sync, map_items_sync_many
 from bigsocnorth.search.services import (
     search_document_sync,
     search_documents_sync,
@@ -28,8 +29,9 @@ def entry_changed(entry: Entry, *, previous_status: str | None) -> None:
         # not told of their own action; otherwise a moderator approved it.
         actor = entry.author if previous_status is None else None
         notices.entry_published_notify(entry=entry, actor=actor)
-    # Indexed while published; removed once hidden, archived or merged away.
+    # Indexed and on the map while published; removed once hidden, archived or merged away.
     search_document_sync(obj=entry)
+    map_items_sync(obj=entry)
 
 
 def entries_added_in_bulk(entries: list[Entry]) -> None:
@@ -42,6 +44,7 @@ def entries_added_in_bulk(entries: list[Entry]) -> None:
     (docs/benchmarks.md). Call inside the import's transaction.
     """
     search_documents_sync(objs=entries)
+    map_items_sync_many(objs=entries)
 
 
 def bulk_additions_done() -> None:

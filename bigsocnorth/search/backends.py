@@ -53,6 +53,14 @@ class SearchBackend:
         """The documents at [offset, offset + limit) in rank order."""
         raise NotImplementedError
 
+    def object_ids_sql(self, *, terms: SearchTerms, filters: SearchFilters) -> tuple[str, list]:
+        """A subquery of the object ids of every matching document (no ranking, no limit).
+
+        For other indexes that filter by text (the map): they count what
+        matches, so nothing may be left out. People's words are parameters.
+        """
+        raise NotImplementedError
+
     def optimise(self) -> None:
         """Make the index fast again after a bulk load (operators; search_rebuild)."""
 
@@ -93,6 +101,14 @@ class SqliteBackend(SearchBackend):
         fts = self.FTS_TABLE
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH %s LIMIT %s)"  # noqa: S608
         return self._run(sql, [self._match("{title body}", terms, filters), limit])[0][0]
+
+    def object_ids_sql(self, *, terms, filters):
+        fts = self.FTS_TABLE
+        sql = (
+            f"SELECT d.object_id FROM {_DOCUMENT_TABLE} d "  # noqa: S608 - constants only
+            f"WHERE d.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+        )
+        return sql, [self._match("{title body}", terms, filters)]
 
     def page(self, *, terms, filters, offset, limit):
         fts = self.FTS_TABLE
@@ -166,6 +182,10 @@ class PostgresBackend(SearchBackend):
         where, params = self._where("search_vector", terms, filters)
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {_DOCUMENT_TABLE} WHERE {where} LIMIT %s) m"  # noqa: S608
         return self._run(sql, [*params, limit])[0][0]
+
+    def object_ids_sql(self, *, terms, filters):
+        where, params = self._where("search_vector", terms, filters)
+        return f"SELECT object_id FROM {_DOCUMENT_TABLE} WHERE {where}", params  # noqa: S608
 
     def page(self, *, terms, filters, offset, limit):
         title_where, title_params = self._where("title_vector", terms, filters)

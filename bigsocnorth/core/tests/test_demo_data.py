@@ -91,3 +91,22 @@ def test_first_run_fills_the_directory_across_the_north(db):
     queue = review_queue()
     assert sum(1 for item in queue if item.flags) == 3
     assert sum(1 for item in queue if item.is_in_review) >= 1
+
+
+def test_prepare_builds_search_and_map_for_content_that_has_none(db):
+    from bigsocnorth.directory.tests.factories import EntryFactory
+    from bigsocnorth.mapping.models import MapItem
+    from bigsocnorth.places.models import LocalAuthority
+    from bigsocnorth.search.models import SearchDocument
+
+    # As if the content came from before search and the map existed.
+    EntryFactory(name="Older entry", located_in=LocalAuthority.objects.get(name="Leeds"))
+    assert not SearchDocument.objects.exists() and not MapItem.objects.exists()
+    out = StringIO()
+    call_command("prepare", stdout=out)
+    assert SearchDocument.objects.filter(title="Older entry").exists()
+    assert MapItem.objects.filter(title="Older entry").count() == 1
+    assert "Map rebuilt" in out.getvalue()
+    again = StringIO()
+    call_command("prepare", stdout=again)
+    assert again.getvalue() == ""
