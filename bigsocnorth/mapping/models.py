@@ -44,9 +44,13 @@ class MapItem(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     # The first category, shown with a single item; filters use category_set.
     category = models.CharField(_("category"), max_length=60, blank=True)
-    category_set = models.ForeignKey(MapCategorySet, on_delete=models.PROTECT)
+    # No index of their own on these two: items are always read by place
+    # (mx, my), and with an index on a category or an authority SQLite read
+    # every item of that category instead of the few on screen, 0.3-2 s a
+    # viewport at a million points (docs/benchmarks.md).
+    category_set = models.ForeignKey(MapCategorySet, on_delete=models.PROTECT, db_index=False)
     local_authority = models.ForeignKey(
-        "places.LocalAuthority", on_delete=models.PROTECT, related_name="+"
+        "places.LocalAuthority", on_delete=models.PROTECT, related_name="+", db_index=False
     )
     published_at = models.DateTimeField(null=True, blank=True)
     # Publishable coordinates only (already approximate where the content asks).
@@ -78,6 +82,10 @@ class CellCounts(models.Model):
     # For the cluster's position: the mean of its points.
     sum_latitude = models.FloatField(default=0)
     sum_longitude = models.FloatField(default=0)
+    # The sum of the items' ids: where the filters leave one item in a cell,
+    # this is its id, so a single is fetched by its key instead of searched
+    # for among its neighbours (docs/benchmarks.md). Exact, being integers.
+    sum_item_id = models.BigIntegerField(default=0)
 
     class Meta:
         abstract = True

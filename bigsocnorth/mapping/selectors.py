@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, F, Q, Sum
+from django.db import connection
+from django.db.models import BooleanField, Count, F, QuerySet, Sum
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
@@ -39,9 +40,13 @@ from bigsocnorth.places.selectors import area_get_by_slug
 MAX_VIEWPORT_CELLS = 12_000
 FILTER_VALUES_MAX = 20
 QUERY_MAX_LENGTH = 200
-# Up to this many points in the viewport, single points are found in one read.
-SINGLES_IN_ONE_READ = 5_000
 OR_CHUNK = 200
+# A box at most this many cells wide is read column by column from the count
+# tables: their index (zoom, cx, cy, ...) then seeks each column's rows on
+# screen, where a range of cx reads those columns across the whole North.
+EXACT_COLUMNS_MAX = 64
+LIST_BY_NAME_MAX = 5_000
+LIST_NEWEST_MAX = 1_000
 
 
 @dataclass(frozen=True)
@@ -329,6 +334,7 @@ class CellCount:
     count: int
     latitude: float
     longitude: float
+    item_ids: int  # their sum: with count 1, the id of the one item
 
 
 def _cell_counts(query: MapQuery, zoom: int, ranges: list[CellRange]) -> list[CellCount]:
@@ -338,32 +344,44 @@ def _cell_counts(query: MapQuery, zoom: int, ranges: list[CellRange]) -> list[Ce
         chunk = ranges[start : start + OR_CHUNK]
         if _uses_items(query, zoom):
             shift = cell_shift(zoom)
-            boxes = Q()
-            for cells in chunk:
-                mx_min, mx_max, my_min, my_max = cells.mercator_bounds()
-                boxes |= Q(mx__range=(mx_min, mx_max), my__range=(my_min, my_max))
+            boxes = _in_boxes(MapItem, "mx", "my", [cells.mercator_bounds() for cells in chunk])
             rows = (
                 _item_queryset(query)
                 .filter(boxes)
                 .annotate(x=F("mx").bitrightshift(shift), y=F("my").bitrightshift(shift))
                 .values("x", "y")
-                .annotate(n=Count("pk"), lat=Sum("latitude"), lon=Sum("longitude"))
+                .annotate(n=Count("pk"), lat=Sum("latitude"), lon=Sum("longitude"), ids=Sum("pk"))
             )
         else:
             stored = max(zoom, AGGREGATE_ZOOMS.start)
             coarser = stored - zoom  # below the lowest stored zoom, group its cells further
-            boxes = Q()
-            for cells in chunk:
-                boxes |= Q(
-                    cx__range=(cells.x_min << coarser, ((cells.x_max + 1) << coarser) - 1),
-                    cy__range=(cells.y_min << coarser, ((cells.y_max + 1) << coarser) - 1),
-                )
+            model = MapAreaCell if query.area is not None else MapCell
+            boxes = _in_boxes(
+                model,
+                "cx",
+                "cy",
+                [
+                    (
+                        cells.x_min << coarser,
+                        ((cells.x_max + 1) << coarser) - 1,
+                        cells.y_min << coarser,
+                        ((cells.y_max + 1) << coarser) - 1,
+                    )
+                    for cells in chunk
+                ],
+                exact_columns=True,
+            )
             rows = (
                 _count_queryset(query, stored)
                 .filter(boxes)
                 .annotate(x=F("cx").bitrightshift(coarser), y=F("cy").bitrightshift(coarser))
                 .values("x", "y")
-                .annotate(n=Sum("count"), lat=Sum("sum_latitude"), lon=Sum("sum_longitude"))
+                .annotate(
+                    n=Sum("count"),
+                    lat=Sum("sum_latitude"),
+                    lon=Sum("sum_longitude"),
+                    ids=Sum("sum_item_id"),
+                )
                 .filter(n__gt=0)
             )
         found += [
@@ -373,9 +391,94 @@ def _cell_counts(query: MapQuery, zoom: int, ranges: list[CellRange]) -> list[Ce
                 count=row["n"],
                 latitude=row["lat"] / row["n"],
                 longitude=row["lon"] / row["n"],
+                item_ids=row["ids"],
             )
             for row in rows.order_by()
         ]
+    return found
+
+
+def _numbers(*values: int) -> str:
+    """Whole numbers written into the SQL itself, comma-separated.
+
+    int() makes each one safe to inline. As parameters, PostgreSQL's driver
+    formats each in Python: 4-5 ms for the 1,600 numbers of one probe of
+    the cells below 400 clusters (docs/benchmarks.md).
+    """
+    return ", ".join(str(int(value)) for value in values)
+
+
+def _in_boxes(
+    model, x: str, y: str, boxes: list[tuple[int, int, int, int]], *, exact_columns: bool = False
+) -> RawSQL:
+    """One condition: (x, y) inside any of the boxes, each (x_min, x_max, y_min, y_max).
+
+    Written as SQL because Django takes tens of milliseconds to build and
+    compile an OR of a few hundred range lookups.
+    """
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    column_x, column_y = f"{table}.{quote(x)}", f"{table}.{quote(y)}"
+
+    def between(column: str, low: int, high: int) -> str:
+        condition = f"{column} BETWEEN {_numbers(low)} AND {_numbers(high)}"
+        if connection.vendor == "sqlite":
+            # SQLite (built without STAT4) guesses that a range keeps a quarter
+            # of the rows, so past a few dozen boxes it reads the whole items
+            # table instead as soon as the query also filters on a layer:
+            # 1-3 s for a million items. A box of the map holds a small share.
+            condition = f"likelihood({condition}, 0.001)"
+        return condition
+
+    terms = []
+    for x_min, x_max, y_min, y_max in boxes:
+        if exact_columns and x_max - x_min < EXACT_COLUMNS_MAX:
+            columns = _numbers(*range(x_min, x_max + 1))
+            terms.append(f"({column_x} IN ({columns}) AND {between(column_y, y_min, y_max)})")
+        else:
+            terms.append(
+                f"({between(column_x, x_min, x_max)} AND {between(column_y, y_min, y_max)})"
+            )
+    return RawSQL("(" + " OR ".join(terms) + ")", [], output_field=BooleanField())  # noqa: S611
+
+
+def _nonempty_cells(query: MapQuery, zoom: int, cells: list[tuple[int, int]]) -> list[tuple]:
+    """Which of these cells, at a zoom with stored counts, hold items the filters keep.
+
+    One probe of the count table's key per cell that stops at the first row
+    with a count. Reading every row of the cells instead (one per layer,
+    kind and category combination: tens of thousands for the clusters of a
+    city) cost 30-150 ms a viewport at a million points (docs/benchmarks.md).
+    The filters are those of _count_queryset.
+    """
+    model = MapAreaCell if query.area is not None else MapCell
+    quote = connection.ops.quote_name
+    conditions = ["c.zoom = %s", "c.cx = wanted.x", "c.cy = wanted.y", "c.count > 0"]
+    filter_params: list = [zoom]
+    filters = [("layer", query.layers), ("kind", query.kinds)]
+    if query.categories:
+        filters.append(("category_set_id", query.category_set_ids))
+    if query.area is not None:
+        filters.append(("local_authority_id", query.area_ids))
+    for column, values in filters:
+        if not values:
+            if column in ("layer", "kind"):
+                continue  # not filtered on
+            return []  # no category combination or authority matches
+        conditions.append(f"c.{quote(column)} IN ({', '.join(['%s'] * len(values))})")
+        filter_params += list(values)
+    found: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(cells), OR_CHUNK * 4):
+            chunk = cells[start : start + OR_CHUNK * 4]
+            wanted = ", ".join(f"({_numbers(cx, cy)})" for cx, cy in chunk)
+            cursor.execute(
+                f"WITH wanted (x, y) AS (VALUES {wanted}) "  # noqa: S608 - names are constants
+                f"SELECT x, y FROM wanted WHERE EXISTS (SELECT 1 FROM "
+                f"{quote(model._meta.db_table)} c WHERE {' AND '.join(conditions)})",
+                filter_params,
+            )
+            found += [tuple(row) for row in cursor.fetchall()]
     return found
 
 
@@ -383,36 +486,42 @@ def _one_cell(zoom: int, cx: int, cy: int) -> CellRange:
     return CellRange(zoom=zoom, x_min=cx, x_max=cx, y_min=cy, y_max=cy)
 
 
-def _single_items(query: MapQuery, cells: list[CellCount], total: int) -> dict[tuple, MapItem]:
-    """The one item in each of these cells (each holds exactly one that the filters keep)."""
-    if not cells:
-        return {}
-    zoom = query.zoom
-    shift = cell_shift(zoom)
-    wanted = {(cell.cx, cell.cy) for cell in cells}
-    items = _item_queryset(query).only(
-        "pk", "layer", "object_id", "title", "url", "kind", "category", "latitude",
-        "longitude", "mx", "my",
-    )  # fmt: skip
+def _single_items(query: MapQuery, cells: list[CellCount]) -> dict[tuple, MapItem]:
+    """The one item in each of these cells (each holds exactly one that the filters keep).
+
+    A cell's sum of item ids is then that item's id: one read by primary key.
+    """
+    by_id = {cell.item_ids: (cell.cx, cell.cy) for cell in cells}
     found: dict[tuple, MapItem] = {}
-    if total <= SINGLES_IN_ONE_READ:
-        mx_min, mx_max, my_min, my_max = query.cells.mercator_bounds()
-        reads = [items.filter(mx__range=(mx_min, mx_max), my__range=(my_min, my_max))]
-    else:
-        reads = []
-        ordered = sorted(wanted)
-        for start in range(0, len(ordered), OR_CHUNK):
-            boxes = Q()
-            for cx, cy in ordered[start : start + OR_CHUNK]:
-                mx_min, mx_max, my_min, my_max = _one_cell(zoom, cx, cy).mercator_bounds()
-                boxes |= Q(mx__range=(mx_min, mx_max), my__range=(my_min, my_max))
-            reads.append(items.filter(boxes))
-    for read in reads:
-        for item in read:
-            key = (item.mx >> shift, item.my >> shift)
-            if key in wanted:
-                found[key] = item
+    ids = sorted(by_id)
+    for start in range(0, len(ids), OR_CHUNK * 4):
+        items = MapItem.objects.filter(pk__in=ids[start : start + OR_CHUNK * 4]).only(
+            "pk", "layer", "object_id", "title", "url", "kind", "category", "latitude",
+            "longitude",
+        )  # fmt: skip
+        for item in items:
+            found[by_id[item.pk]] = item
     return found
+
+
+def _column_ranges(ranges: list[CellRange]) -> list[CellRange]:
+    """The same cells as one range per column, from its first row to its last.
+
+    The items index is on mx first, so a range reads its columns' whole
+    strip of the index: one range per column reads each strip once (in a
+    city at zoom 16, 23-28 ms of splitting with a range per cluster, 10-12 ms
+    so). From POINT_ZOOM up a column is under 50 m wide, so the cells in
+    between are few; they are found too, and belong to no cluster being split.
+    """
+    rows_by_column: dict[int, list[int]] = {}
+    for cells in ranges:
+        for x in range(cells.x_min, cells.x_max + 1):
+            rows_by_column.setdefault(x, []).extend((cells.y_min, cells.y_max))
+    zoom = ranges[0].zoom if ranges else 0
+    return [
+        CellRange(zoom=zoom, x_min=x, x_max=x, y_min=min(rows), y_max=max(rows))
+        for x, rows in sorted(rows_by_column.items())
+    ]
 
 
 def _split_zooms(query: MapQuery, clusters: list[CellCount]) -> dict[tuple, int | None]:
@@ -427,10 +536,25 @@ def _split_zooms(query: MapQuery, clusters: list[CellCount]) -> dict[tuple, int 
     for level in range(query.zoom + 1, MAX_ZOOM + 1):
         if not pending:
             break
-        ranges = [_one_cell(level - 1, *cell).children_range() for cell in pending.values()]
+        if _uses_items(query, level) or level not in AGGREGATE_ZOOMS:
+            ranges = [_one_cell(level - 1, *cell).children_range() for cell in pending.values()]
+            if level >= POINT_ZOOM:
+                ranges = _column_ranges(ranges)
+            nonempty = [(cell.cx, cell.cy) for cell in _cell_counts(query, level, ranges)]
+        else:
+            nonempty = _nonempty_cells(
+                query,
+                level,
+                [
+                    ((cx << 1) + dx, (cy << 1) + dy)
+                    for cx, cy in pending.values()
+                    for dx in (0, 1)
+                    for dy in (0, 1)
+                ],
+            )
         children: dict[tuple, list[tuple]] = {}
-        for cell in _cell_counts(query, level, ranges):
-            children.setdefault((cell.cx >> 1, cell.cy >> 1), []).append((cell.cx, cell.cy))
+        for cx, cy in nonempty:
+            children.setdefault((cx >> 1, cy >> 1), []).append((cx, cy))
         for original, current in list(pending.items()):
             below = children.get(current, [])
             if len(below) >= 2:
@@ -475,7 +599,7 @@ def map_feature_collection(*, query: MapQuery) -> dict:
     total = sum(cell.count for cell in cells)
     singles = [cell for cell in cells if cell.count == 1]
     clusters = [cell for cell in cells if cell.count > 1]
-    items = _single_items(query, singles, total)
+    items = _single_items(query, singles)
     split = _split_zooms(query, clusters)
     features = []
     for cell in clusters:
@@ -511,14 +635,45 @@ def map_feature_collection(*, query: MapQuery) -> dict:
     }
 
 
-def map_item_list(*, query: MapQuery):
-    """The items in the covered box that the filters keep, by title (for the list)."""
+@dataclass(frozen=True)
+class MapItemList:
+    """What the list under the map shows: the items, how many, and in which order."""
+
+    items: QuerySet
+    total: int  # in view, from the same counts as the map
+    by_name: bool  # A to Z; otherwise the most recently added first, LIST_NEWEST_MAX of them
+
+
+def map_item_list(*, query: MapQuery) -> MapItemList:
+    """The items in the covered box that the filters keep, for the list under the map.
+
+    Sorting by name means sorting everything in view: for the whole North
+    at a million points that is a second or more (docs/benchmarks.md). So
+    past LIST_BY_NAME_MAX items the list shows the newest LIST_NEWEST_MAX,
+    read backwards along the primary key and stopping early.
+    """
+    total = sum(cell.count for cell in _cell_counts(query, query.zoom, [query.cells]))
     mx_min, mx_max, my_min, my_max = query.cells.mercator_bounds()
-    return (
+    items = (
         _item_queryset(query)
         .filter(mx__range=(mx_min, mx_max), my__range=(my_min, my_max))
-        .order_by("title", "pk")
+        .select_related("local_authority")
+        .defer("local_authority__boundary")
     )
+    if total <= LIST_BY_NAME_MAX:
+        return MapItemList(items=items.order_by("title", "pk"), total=total, by_name=True)
+    # Thousands in view: walking the primary key backwards finds fifty of them
+    # at once. Left to itself SQLite would read them all through the place
+    # index and sort them (2-3 s at a million); "+ 0" keeps that index out.
+    newest = (
+        _item_queryset(query)
+        .alias(x=F("mx") + 0, y=F("my") + 0)
+        .filter(x__range=(mx_min, mx_max), y__range=(my_min, my_max))
+        .select_related("local_authority")
+        .defer("local_authority__boundary")
+        .order_by("-pk")
+    )
+    return MapItemList(items=newest[:LIST_NEWEST_MAX], total=total, by_name=False)
 
 
 def map_item_export(*, query: MapQuery, chunk: int = 5000) -> Iterator[MapItem]:

@@ -44,8 +44,13 @@ def add_entry(moderator_author):
 
 def brute_force_count(query) -> int:
     """Items inside the covered box that the filters keep, counted one by one."""
+    return len(brute_force_items(query))
+
+
+def brute_force_items(query) -> list[MapItem]:
+    """Items inside the covered box that the filters keep, checked one by one."""
     mx_min, mx_max, my_min, my_max = query.cells.mercator_bounds()
-    count = 0
+    kept = []
     for item in MapItem.objects.all():
         if not (mx_min <= item.mx <= mx_max and my_min <= item.my <= my_max):
             continue
@@ -57,8 +62,8 @@ def brute_force_count(query) -> int:
             continue
         if query.area is not None and item.local_authority_id not in query.area_ids:
             continue
-        count += 1
-    return count
+        kept.append(item)
+    return kept
 
 
 def assert_counts_exact(**filters) -> None:
@@ -69,8 +74,24 @@ def assert_counts_exact(**filters) -> None:
         collection = map_feature_collection(query=query)
         features = collection["features"]
         total = sum(f["properties"]["count"] if f["properties"]["cluster"] else 1 for f in features)
-        expected = brute_force_count(query)
-        assert total == collection["count"] == expected, (zoom, filters, total, expected)
+        kept = brute_force_items(query)
+        assert total == collection["count"] == len(kept), (zoom, filters, total, len(kept))
+        # Each single is one of those items, at its own place.
+        places = {
+            (item.layer, item.object_id, round(item.longitude, 6), round(item.latitude, 6),
+             item.title)
+            for item in kept
+        }  # fmt: skip
+        for feature in features:
+            properties = feature["properties"]
+            if not properties["cluster"]:
+                single = (
+                    properties["layer"],
+                    properties["id"],
+                    *feature["geometry"]["coordinates"],
+                    properties["title"],
+                )
+                assert single in places, (zoom, filters, single)
     stored = _stored_counts()
     map_counts_rebuild()
     assert _stored_counts() == stored
@@ -79,9 +100,17 @@ def assert_counts_exact(**filters) -> None:
 def _stored_counts():
     def rows(model, *extra):
         return {
-            tuple(key): count
-            for *key, count in model.objects.filter(count__gt=0).values_list(
-                "zoom", "cx", "cy", "layer", "kind", "category_set_id", *extra, "count"
+            tuple(key): (count, item_ids)
+            for *key, count, item_ids in model.objects.filter(count__gt=0).values_list(
+                "zoom",
+                "cx",
+                "cy",
+                "layer",
+                "kind",
+                "category_set_id",
+                *extra,
+                "count",
+                "sum_item_id",
             )
         }
 

@@ -90,9 +90,11 @@ def test_the_text_filter_counts_exactly_too(spread):
 
 def test_the_list_holds_the_same_items(spread):
     query = check_map_query(bbox=NORTH, zoom=7, category=["innovation"], max_cells=None)
-    titles = [item.title for item in map_item_list(query=query)]
+    listed = map_item_list(query=query)
+    titles = [item.title for item in listed.items]
     assert titles == ["Tyneside two sites", "Tyneside two sites", "Walkley repair"]
-    assert map_feature_collection(query=query)["count"] == len(titles)
+    assert listed.by_name
+    assert map_feature_collection(query=query)["count"] == listed.total == len(titles)
 
 
 def test_a_viewport_costs_the_same_queries_however_many_points(
