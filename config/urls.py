@@ -13,6 +13,8 @@ urlpatterns = [
     path("areas/", include("bigsocnorth.places.urls")),
     path("directory/", include("bigsocnorth.directory.urls")),
     path("search/", include("bigsocnorth.search.urls")),
+    # /map/ and its downloads, and /embed/map: one namespace, so mounted at the root.
+    path("", include("bigsocnorth.mapping.urls")),
     path("notifications/", include("bigsocnorth.notifications.urls")),
     path("moderation/", include("bigsocnorth.moderation.urls")),
     path("accounts/", include("allauth.urls")),

@@ -25,6 +25,7 @@ from bigsocnorth.directory import selectors, services
 from bigsocnorth.directory.duplicates import entry_likely_duplicates
 from bigsocnorth.directory.forms import (
     EntryForm,
+    PlaceForm,
     PlaceFormSet,
     place_formset_initial,
     places_from_formset,
@@ -203,12 +204,30 @@ def _render_form(request, form, places, *, entry, status=200, duplicates=()):
     )
 
 
+def _places_from_map(request) -> PlaceFormSet:
+    """The first place filled in from ?latitude=&longitude= ("Add a group here" on the map).
+
+    Coordinates that are not valid are ignored: the form starts empty.
+    """
+    point = PlaceForm(
+        {
+            "latitude": request.GET.get("latitude", "")[:40],
+            "longitude": request.GET.get("longitude", "")[:40],
+        }
+    )
+    if not (point.is_valid() and None not in point.cleaned_data.values()):
+        return PlaceFormSet(prefix=PLACES_PREFIX)
+    places = PlaceFormSet(initial=[point.cleaned_data], prefix=PLACES_PREFIX)
+    places.extra = 0  # just the one place, filled in; "Add another place" adds more
+    return places
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_create(request):
     if request.method == "GET":
-        return _render_form(request, EntryForm(), PlaceFormSet(prefix=PLACES_PREFIX), entry=None)
+        return _render_form(request, EntryForm(), _places_from_map(request), entry=None)
     try:
         form, places = _bind(request)
     except _TooBig:

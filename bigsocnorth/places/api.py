@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import math
 
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
-from ninja import Query, Router
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from bigsocnorth.places import selectors
 from bigsocnorth.places.models import LocalAuthority, Region
+from bigsocnorth.places.outlines import area_outlines_get
 from bigsocnorth.places.schemas import (
     AreaPage,
+    Feature,
+    FeatureProperties,
     LocalAuthorityDetail,
     LocateResult,
     Message,
@@ -113,6 +117,51 @@ def area_list(
             for authority in authorities[start : start + per_page]
         ],
     }
+
+
+# Boundaries change only with a data migration; a day in caches, then revalidated.
+OUTLINES_MAX_AGE = 24 * 60 * 60
+
+
+# For the documentation only: the endpoint sends the document it keeps, as it is.
+class OutlineProperties(FeatureProperties):
+    region: str = Field(description="The slug of the authority's region.")
+
+
+class OutlineFeature(Feature):
+    properties: OutlineProperties
+
+
+class AreaOutlineCollection(Schema):
+    type: str = "FeatureCollection"
+    attribution: str = Field(description="What to show with the boundaries (OGL v3.0).")
+    bbox: list[float] = Field(description="[west, south, east, north] of all the outlines.")
+    features: list[OutlineFeature]
+
+
+# Declared before /areas/{slug}, which would otherwise take "outlines" for a slug.
+@router.get(
+    "/areas/outlines",
+    response={200: AreaOutlineCollection, 304: None},
+    url_name="places_area_outlines",
+    summary="The outlines of every local authority of the North, in one GeoJSON document",
+)
+def area_outlines(request: HttpRequest):
+    """An RFC 7946 FeatureCollection of the 62 local authority outlines (ultra
+    generalised, 500 m), each Feature with its `code`, `name`, `slug`, `url` and
+    `region` (slug). For drawing every boundary at once, as the map page does.
+    Sent with an ETag and cached for a day; the `attribution` member says what
+    the Open Government Licence asks you to show with it."""
+    outlines = area_outlines_get()
+    if outlines is None:
+        raise Http404(_("No boundaries are loaded yet."))
+    if request.headers.get("If-None-Match") == outlines.etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(outlines.body, content_type="application/geo+json")
+    response["ETag"] = outlines.etag
+    patch_cache_control(response, public=True, max_age=OUTLINES_MAX_AGE)
+    return response
 
 
 # Declared before /areas/{slug}, which would otherwise take "locate" for a slug.
