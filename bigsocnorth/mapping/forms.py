@@ -35,13 +35,10 @@ from bigsocnorth.mapping.selectors import (
     kind_choices,
     layer_choices,
 )
+from bigsocnorth.places.forms import area_choices
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.outlines import area_outlines_get
-from bigsocnorth.places.selectors import (
-    PLACE_QUERY_MAX_LENGTH,
-    area_get_by_slug,
-    region_list_with_local_authorities,
-)
+from bigsocnorth.places.selectors import PLACE_QUERY_MAX_LENGTH, area_get_by_slug
 
 Box = tuple[float, float, float, float]  # west, south, east, north in degrees
 
@@ -156,18 +153,6 @@ def area_extent(area: LocalAuthority | Region | None) -> Box:
             )
     outlines = area_outlines_get()
     return outlines.bbox if outlines is not None else NORTH_FALLBACK
-
-
-def area_choices() -> list:
-    """Anywhere, then per region: the whole region, then each of its authorities."""
-    choices: list = [("", _("Anywhere in the North"))]
-    for region in region_list_with_local_authorities():
-        options = [(region.slug, _("All of %(region)s") % {"region": region.name})]
-        options += [
-            (authority.slug, authority.name) for authority in region.local_authorities.all()
-        ]
-        choices.append((region.name, options))
-    return choices
 
 
 class OpenMultipleChoiceField(forms.MultipleChoiceField):

@@ -5,21 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from bigsocnorth.places.selectors import region_list_with_local_authorities
+from bigsocnorth.places.forms import area_choices
 from bigsocnorth.search import selectors
 from bigsocnorth.search.query import SEARCH_QUERY_MAX_LENGTH
-
-
-def _area_choices() -> list:
-    """Anywhere, then per region: the whole region, then each of its authorities."""
-    choices: list = [("", _("Anywhere in the North"))]
-    for region in region_list_with_local_authorities():
-        options = [(region.slug, _("All of %(region)s") % {"region": region.name})]
-        options += [
-            (authority.slug, authority.name) for authority in region.local_authorities.all()
-        ]
-        choices.append((region.name, options))
-    return choices
 
 
 class SearchForm(forms.Form):
@@ -49,4 +37,4 @@ class SearchForm(forms.Form):
             ("", _("Any category")),
             *selectors.category_choices(),
         ]
-        self.fields["area"].widget.choices = _area_choices()
+        self.fields["area"].widget.choices = area_choices()
