@@ -26,3 +26,8 @@ class NotificationsConfig(AppConfig):
         # notices.py (like admin.py); importing those modules here means an
         # app needs no edit to its AppConfig to take part.
         autodiscover_modules("notices")
+
+        from bigsocnorth.core.scheduler import register_job
+        from bigsocnorth.notifications.digests import scheduled_digests
+
+        register_job("digests", run=scheduled_digests)

@@ -4,8 +4,8 @@ django.tasks has no scheduler, so the schedule is plain data: a period
 (a London date) is due from DIGEST_HOUR on that day, every day for daily
 digests and on DIGEST_WEEKDAY for weekly ones. `digest_run` sends the
 digests of the period due now; `manage.py send_digests` calls it (from cron,
-or by hand) and `manage.py digest_scheduler` calls it once per period (it is
-started by `manage.py serve`).
+or by hand) and `manage.py scheduler` calls it once per period (it is
+started by `manage.py serve`; see core.scheduler).
 
 Sending is idempotent per person and period: each digest is written as a
 DigestDelivery row, unique for (person, frequency, period), in the same
@@ -202,3 +202,12 @@ def scheduler_tick(*, now: datetime | None = None) -> list[DigestRunResult]:
     """What the scheduler does each minute: run every digest whose period is due."""
     now = now or timezone.now()
     return [digest_run(frequency=frequency, now=now) for frequency in digest_runs_due(now=now)]
+
+
+def scheduled_digests() -> list[str]:
+    """The scheduler's job (registered in apps.py): send what is due, say what was sent."""
+    return [
+        f"{result.frequency.capitalize()} digests for {result.period.isoformat()}: "
+        f"{result.sent} sent."
+        for result in scheduler_tick()
+    ]

@@ -69,7 +69,7 @@ def test_serve_answers_and_ctrl_c_stops_web_worker_and_scheduler():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_if_the_digest_scheduler_dies_everything_stops(tmp_path):
+def test_if_the_scheduler_dies_everything_stops(tmp_path):
     port = _free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as output:
@@ -93,7 +93,7 @@ def test_if_the_digest_scheduler_dies_everything_stops(tmp_path):
         schedulers = [
             child
             for child in children
-            if "digest_scheduler"
+            if "manage.py scheduler"
             in subprocess.run(
                 ["ps", "-o", "args=", "-p", str(child)], capture_output=True, text=True, check=False
             ).stdout

@@ -266,7 +266,7 @@ def test_send_digests_needs_a_frequency():
 def test_the_scheduler_command_checks_once_and_stops(member, capsys):
     _notification(member, at=datetime.now(UTC) - timedelta(minutes=5))
 
-    call_command("digest_scheduler", "--once")
+    call_command("scheduler", "--once")
 
     assert "Daily digests for" in capsys.readouterr().out
     assert len(mail.outbox) == 1

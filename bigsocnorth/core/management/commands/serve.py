@@ -1,4 +1,4 @@
-"""Run the web server, the task worker and the digest scheduler together; Ctrl-C stops them.
+"""Run the web server, the task worker and the scheduler together; Ctrl-C stops them.
 
 `make run` uses this so a newcomer gets the whole platform from one command.
 If any process dies, the others are stopped too and the command fails, so
@@ -22,8 +22,8 @@ from config.env import env_int, env_str
 
 class Command(BaseCommand):
     help = (
-        "Serve the platform (granian), run the task worker and the notification digest "
-        "scheduler until interrupted."
+        "Serve the platform (granian), run the task worker and the scheduler (digests, "
+        "news feeds) until interrupted."
     )
 
     def add_arguments(self, parser):
@@ -50,9 +50,9 @@ class Command(BaseCommand):
             "--no-reload",
             "--interval", "1",
         ]  # fmt: skip
-        # django.tasks has no scheduler: this sends the daily and weekly
-        # notification digests when they are due (see notifications/digests.py).
-        scheduler = [python, "manage.py", "digest_scheduler"]
+        # django.tasks has no scheduler: this runs the jobs that are due on a
+        # clock, such as digests and news feeds (see core/scheduler.py).
+        scheduler = [python, "manage.py", "scheduler"]
         cwd = str(settings.BASE_DIR)
         # Each child leads a process group of its own, so stopping it also stops
         # whatever it started (granian's worker processes), even after a kill.
