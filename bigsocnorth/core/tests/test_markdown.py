@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bigsocnorth.core.markdown import render_markdown
 
 
@@ -34,3 +36,33 @@ def test_a_raw_html_link_with_a_javascript_url_is_not_a_link():
 
 def test_empty_text_renders_empty():
     assert render_markdown("") == ""
+
+
+# --- Images -------------------------------------------------------------------
+
+IMAGES = "/media/stories/images/"
+
+
+def test_images_are_dropped_unless_asked_for():
+    assert "<img" not in render_markdown("![a cat](/media/stories/images/cat.png)")
+
+
+def test_images_from_the_given_folder_are_kept_with_their_description():
+    html = render_markdown("![a cat](/media/stories/images/cat.png)", images_from=IMAGES)
+    assert '<img src="/media/stories/images/cat.png" alt="a cat">' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "![x](https://tracker.example/pixel.png)",
+        "![x](/media/stories/images/../../accounts/logout/)",
+        "![x](/media/stories/images/cat.png?next=/elsewhere)",
+        "![x](/static/other.png)",
+        "![x](data:image/png;base64,AAAA)",
+        '<img src="/media/stories/images/cat.png" onerror="alert(1)">',
+    ],
+)
+def test_images_from_anywhere_else_are_removed(source):
+    html = render_markdown(source, images_from=IMAGES)
+    assert "<img" not in html
