@@ -70,9 +70,12 @@ def image_clean(*, upload, rules: ImageRules) -> ContentFile:
 
 
 def _encode(picture: Image.Image, rules: ImageRules) -> ContentFile:
-    keep_alpha = rules.output_format == "PNG" and (
-        picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
-    )
+    transparent = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+    keep_alpha = rules.output_format == "PNG" and transparent
+    if transparent and not keep_alpha:
+        # Converting straight to RGB would turn transparent areas black.
+        white = Image.new("RGBA", picture.size, "white")
+        picture = Image.alpha_composite(white, picture.convert("RGBA"))
     picture = picture.convert("RGBA" if keep_alpha else "RGB")
     picture.thumbnail((rules.output_side, rules.output_side), Image.Resampling.LANCZOS)
     # A fresh image holds only pixels: nothing of the upload's metadata comes along.

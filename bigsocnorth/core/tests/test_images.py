@@ -49,6 +49,14 @@ def test_transparency_is_kept_in_png():
     assert cleaned.getpixel((0, 0))[3] == 0
 
 
+def test_transparency_becomes_white_in_jpeg():
+    upload = _upload(Image.new("RGBA", (50, 50), (0, 0, 0, 0)), "PNG", "logo.png")
+    rules = ImageRules(max_bytes=1_048_576, max_side=4000, output_side=256, output_format="JPEG")
+    cleaned = Image.open(io.BytesIO(image_clean(upload=upload, rules=rules).read()))
+    assert cleaned.mode == "RGB"
+    assert cleaned.getpixel((0, 0)) == (255, 255, 255)
+
+
 def test_a_pdf_pretending_to_be_an_image_is_refused():
     upload = SimpleUploadedFile("logo.png", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n", "image/png")
     with pytest.raises(ValidationError, match="not an image we can read"):
