@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import httpx
+from django.conf import settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -76,6 +77,10 @@ class FetchFailed(FetchError):
     """We tried and the site did not give a usable answer in time and size."""
 
 
+class FetchTooBig(FetchFailed):
+    """The answer was bigger than the caller allowed; reading stopped there."""
+
+
 @dataclass(frozen=True)
 class FetchResult:
     url: str  # as asked for
@@ -94,7 +99,7 @@ def fetch(
     max_redirects: int = 5,
     headers: Mapping[str, str] | None = None,
     resolve: Resolver | None = None,
-    allowed_networks: Iterable[IPNetwork] = (),
+    allowed_networks: Iterable[IPNetwork] | None = None,
 ) -> FetchResult:
     """GET a public web address, following up to max_redirects redirects.
 
@@ -103,11 +108,14 @@ def fetch(
     much. Any final status is returned, 404 and 500 included: callers such as
     feed polling treat 304 or 410 differently from an error.
 
-    resolve and allowed_networks are for tests only: a stand-in for DNS, and
-    networks (such as a local test server's 127.0.0.2/32) that are let
-    through. Production code passes neither.
+    resolve is for tests only: a stand-in for DNS. allowed_networks are
+    networks that are let through although they are not public (such as a
+    local test server's 127.0.0.2/32); by default the FETCH_ALLOWED_NETWORKS
+    setting, which is empty in production. Production code passes neither.
     """
     resolve = resolve or resolve_host
+    if allowed_networks is None:
+        allowed_networks = getattr(settings, "FETCH_ALLOWED_NETWORKS", ())
     allowed = tuple(allowed_networks)
     deadline = time.monotonic() + timeout
     request_headers = {"User-Agent": USER_AGENT}
@@ -343,8 +351,8 @@ def _too_slow() -> FetchFailed:
     return FetchFailed("The site took too long to answer, so we gave up.")
 
 
-def _too_big(max_bytes: int) -> FetchFailed:
-    return FetchFailed(f"The page is larger than {max_bytes:,} bytes, so we stopped reading it.")
+def _too_big(max_bytes: int) -> FetchTooBig:
+    return FetchTooBig(f"The page is larger than {max_bytes:,} bytes, so we stopped reading it.")
 
 
 def _caused_by(error: BaseException, kind: type[BaseException]) -> bool:
