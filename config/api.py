@@ -18,6 +18,7 @@ from bigsocnorth.directory.network_api import router as directory_network_router
 from bigsocnorth.mapping.api import router as mapping_router
 from bigsocnorth.places.api import router as places_router
 from bigsocnorth.search.api import router as search_router
+from bigsocnorth.stories.api import router as stories_router
 
 api = NinjaAPI(
     title="Big Society in the North API",
@@ -103,6 +104,7 @@ api.add_router("/", search_router)
 api.add_router("/", directory_hsds_router)
 api.add_router("/", directory_network_router)
 api.add_router("/", mapping_router)
+api.add_router("/", stories_router)
 
 
 def api_not_found(request, *args, **kwargs):

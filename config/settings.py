@@ -8,6 +8,7 @@ SECRET_KEY and ALLOWED_HOSTS.
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "bigsocnorth.search",
     "bigsocnorth.mapping",
     "bigsocnorth.directory",
+    "bigsocnorth.stories",
     "bigsocnorth.notifications",
 ]
 
@@ -292,6 +294,19 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+
+# --- Fetching other sites (link previews, news feeds) ------------------------
+# Networks core.fetch may reach although they are not public, as CIDR ranges.
+# Empty in production. `make run` sets 127.0.0.1/32 so the demo's news feeds,
+# served by this site itself, can be polled (see docs/stories.md).
+FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS")
+try:
+    FETCH_ALLOWED_NETWORKS = [ipaddress.ip_network(net) for net in FETCH_ALLOWED_NETWORKS]
+except ValueError as error:
+    raise ImproperlyConfigured(f"FETCH_ALLOWED_NETWORKS: {error}") from None
+
+# Minutes between two polls of a directory entry's news feed (longer after failures).
+FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 60)
 
 # --- Maps -----------------------------------------------------------------
 MAP_TILE_URL = env_str("MAP_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

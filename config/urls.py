@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("bigsocnorth.core.urls")),
     path("areas/", include("bigsocnorth.places.urls")),
     path("directory/", include("bigsocnorth.directory.urls")),
+    path("stories/", include("bigsocnorth.stories.urls")),
     path("search/", include("bigsocnorth.search.urls")),
     # /map/ and its downloads, and /embed/map: one namespace, so mounted at the root.
     path("", include("bigsocnorth.mapping.urls")),

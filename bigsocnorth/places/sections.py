@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 class AreaSection:
     template: str
     context: dict = field(default_factory=dict)
+    # Rendered in the page's <head> with the same context: <link rel="alternate"> to a feed, say.
+    head_template: str = ""
 
 
 # Called as build(area=..., user=...); returns None when there is nothing to show.

@@ -1,0 +1,146 @@
+"""Reads for stories: lists and single stories, always scoped to what the viewer may see."""
+
+from __future__ import annotations
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from bigsocnorth.directory.models import Entry
+from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.permissions import check_view_permission, filter_visible_to
+from bigsocnorth.places.models import LocalAuthority, Region
+from bigsocnorth.places.selectors import area_get_by_slug
+from bigsocnorth.stories.models import Story
+
+PER_PAGE = 20
+
+
+def _stories() -> QuerySet[Story]:
+    return (
+        Story.objects.select_related(
+            "author", "on_behalf_of", "local_authority__region", "feed__entry"
+        )
+        .prefetch_related(
+            Prefetch("about", queryset=Entry.objects.only("id", "name", "slug", "status"))
+        )
+        .defer("local_authority__boundary")
+    )
+
+
+def story_queryset_visible_to(*, user) -> QuerySet[Story]:
+    return filter_visible_to(user=user, queryset=_stories())
+
+
+def published_stories() -> QuerySet[Story]:
+    """Every published story, newest first: what pages, feeds and the API show."""
+    return _stories().filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
+
+
+def stories_filter(
+    stories: QuerySet[Story],
+    *,
+    tag: str | None = None,
+    area: str | LocalAuthority | Region | None = None,
+    entry: Entry | None = None,
+    kind: str | None = None,
+) -> QuerySet[Story]:
+    """Narrow a story queryset; an unknown tag or area matches nothing."""
+    if tag:
+        tag = " ".join(tag.split()).lower()
+        # Tags are stored as "a, b, c": match a whole tag, not part of one.
+        stories = stories.filter(
+            Q(tags=tag)
+            | Q(tags__startswith=f"{tag}, ")
+            | Q(tags__endswith=f", {tag}")
+            | Q(tags__contains=f", {tag}, ")
+        )
+    if area:
+        found = area_get_by_slug(slug=area) if isinstance(area, str) else area
+        if isinstance(found, LocalAuthority):
+            stories = stories.filter(local_authority=found)
+        elif isinstance(found, Region):
+            stories = stories.filter(local_authority__region=found)
+        else:
+            stories = stories.none()
+    if entry is not None:
+        stories = stories.filter(pk__in=_stories_of_entry(entry))
+    if kind:
+        stories = stories.filter(kind=kind)
+    return stories
+
+
+def _stories_of_entry(entry: Entry):
+    return Story.objects.filter(Q(about=entry) | Q(on_behalf_of=entry)).values("pk")
+
+
+def story_list(
+    *,
+    user,
+    tag: str | None = None,
+    area: str | None = None,
+    kind: str | None = None,
+    new_voices_first: bool = False,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """A page of published stories, newest first, or new voices first when asked."""
+    stories = stories_filter(published_stories(), tag=tag, area=area, kind=kind)
+    order = ["-published_at", "-pk"]
+    if new_voices_first:
+        order = ["-is_new_voice", *order]
+    return Paginator(stories.order_by(*order), per_page).get_page(page)
+
+
+def story_get(*, user, slug: str) -> Story:
+    """The story if this person may see it (published, or theirs, or they moderate)."""
+    try:
+        story = _stories().get(slug=slug)
+    except Story.DoesNotExist:
+        raise Http404 from None
+    check_view_permission(user=user, obj=story)
+    return story
+
+
+def story_list_for_area(*, area, limit: int) -> tuple[list[Story], int]:
+    stories = stories_filter(published_stories(), area=area)
+    first = list(stories[:limit])
+    # A short first page is all of them: no second query to count.
+    return first, (len(first) if len(first) < limit else stories.count())
+
+
+def stories_by_author(*, author, user) -> QuerySet[Story]:
+    """An author's stories: all of them for the author and moderators, else the published."""
+    return story_queryset_visible_to(user=user).filter(author=author).order_by("-created_at")
+
+
+def entries_by_reference(references: list[str]) -> tuple[list[Entry], list[str]]:
+    """Published directory entries named by their address, web address name or exact name.
+
+    Returns the entries found (in the order given, once each) and the
+    references that matched nothing, so the form can say which.
+    """
+    found: list[Entry] = []
+    unknown: list[str] = []
+    published = Entry.objects.filter(status=Status.PUBLISHED, merged_into__isnull=True)
+    for reference in references:
+        text = reference.strip()
+        slug = text.rstrip("/").rsplit("/directory/", 1)[-1].strip("/") if "/" in text else text
+        entry = (
+            published.filter(slug=slug).first()
+            or published.filter(name__iexact=text).order_by("pk").first()
+        )
+        if entry is None:
+            unknown.append(text)
+        elif entry not in found:
+            found.append(entry)
+    return found, unknown
+
+
+def entries_told_for_choices(*, user) -> QuerySet[Entry]:
+    """The published entries a person edits: who they may tell a story on behalf of."""
+    if not (user and user.is_authenticated):
+        return Entry.objects.none()
+    return Entry.objects.filter(
+        status=Status.PUBLISHED, editors=user, merged_into__isnull=True
+    ).order_by("name")

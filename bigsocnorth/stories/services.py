@@ -1,0 +1,549 @@
+"""Writes for stories: writing, sharing a link, pictures, publishing.
+
+`check_story_fields` validates and normalises everything first; each write
+then happens in one transaction that ends with `story_changed`, so search,
+the map and notices are kept in step with the story. Files are stored only
+once the transaction can commit and removed again if it does not.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from bigsocnorth.core.images import ImageRules, image_clean
+from bigsocnorth.core.text import without_control_characters
+from bigsocnorth.directory.models import Entry
+from bigsocnorth.directory.permissions import can_edit_entry
+from bigsocnorth.directory.services import tags_normalise
+from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.services import content_initial_status
+from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
+from bigsocnorth.stories.canonical import canonical_key
+from bigsocnorth.stories.changes import story_changed
+from bigsocnorth.stories.models import PreviewState, Story, StoryKind, StoryPicture
+from bigsocnorth.stories.permissions import check_story_edit_permission
+
+PICTURE_RULES = ImageRules(
+    max_bytes=10 * 1_048_576, max_side=8000, output_side=1600, output_format="JPEG"
+)
+PICTURES_MAX = 20
+ABOUT_MAX = 10
+TAG_MAX = 40
+TAGS_MAX_COUNT = 10
+# Addresses under /stories/ that are pages, not stories.
+RESERVED_SLUGS = {"new", "share", "feeds", "tag", "area", "entry", "mine", "feed"}
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class Action:
+    """What the person asked for when they sent the form."""
+
+    SAVE_DRAFT = "draft"
+    PUBLISH = "publish"
+
+
+@dataclass
+class StoryFields:
+    title: str
+    summary: str
+    body: str
+    tags: str
+    place_name: str
+    latitude: float | None
+    longitude: float | None
+    local_authority: object | None
+    about: list[Entry]
+    on_behalf_of: Entry | None
+    image_alt: str
+    source_name: str = ""
+    source_published_at: object | None = None
+
+
+def _text(value, *, max_length: int, field: str, errors: dict, label: str, newlines=False) -> str:
+    value = without_control_characters(str(value or ""), keep_newlines=newlines).strip()
+    if not newlines:
+        value = " ".join(value.split())
+    if len(value) > max_length:
+        errors.setdefault(field, []).append(
+            _("%(label)s can be at most %(max)s characters; it has %(count)s.")
+            % {"label": label, "max": f"{max_length:,}", "count": f"{len(value):,}"}
+        )
+    return value
+
+
+def _check_tags(raw: str, errors: dict) -> str:
+    tags = tags_normalise(without_control_characters(raw or "", keep_newlines=False))
+    tag_list = [tag for tag in tags.split(", ") if tag]
+    if len(tag_list) > TAGS_MAX_COUNT:
+        errors.setdefault("tags", []).append(
+            _("Use at most %(max)d tags.") % {"max": TAGS_MAX_COUNT}
+        )
+    elif any(len(tag) > TAG_MAX for tag in tag_list):
+        errors.setdefault("tags", []).append(
+            _("Each tag can be at most %(max)d characters.") % {"max": TAG_MAX}
+        )
+    elif len(tags) > Story.TAGS_MAX:
+        errors.setdefault("tags", []).append(_("The tags are too long altogether."))
+    return tags
+
+
+def _check_place(place_name: str, latitude, longitude, errors: dict):
+    if latitude in (None, "") and longitude in (None, ""):
+        return None, None, None
+    if latitude in (None, "") or longitude in (None, ""):
+        errors.setdefault("latitude", []).append(
+            _("Give both the latitude and the longitude of the place, or neither.")
+        )
+        return None, None, None
+    try:
+        match = area_for_point(latitude=float(latitude), longitude=float(longitude))
+    except (InvalidCoordinates, ValueError, TypeError):
+        errors.setdefault("latitude", []).append(
+            _("Give the latitude and longitude as numbers, for example 53.7 and -1.9.")
+        )
+        return None, None, None
+    if match is None:
+        errors.setdefault("latitude", []).append(
+            _(
+                "That place is outside the North of England. Check the numbers: latitude "
+                "first (about 53 to 56), then longitude (about -3.6 to 0.2)."
+            )
+        )
+        return None, None, None
+    return float(latitude), float(longitude), match.local_authority
+
+
+def _check_about(about, errors: dict) -> list[Entry]:
+    entries = list(dict.fromkeys(about or []))
+    if len(entries) > ABOUT_MAX:
+        errors.setdefault("about", []).append(
+            _("Choose at most %(max)d groups the story is about.") % {"max": ABOUT_MAX}
+        )
+    for entry in entries:
+        if not isinstance(entry, Entry) or entry.status != Status.PUBLISHED:
+            errors.setdefault("about", []).append(
+                _("Only groups published in the directory can be chosen.")
+            )
+            break
+    return entries
+
+
+def _check_on_behalf_of(author, entry, errors: dict) -> Entry | None:
+    if entry is None:
+        return None
+    if entry.status != Status.PUBLISHED or not can_edit_entry(user=author, entry=entry):
+        errors.setdefault("on_behalf_of", []).append(
+            _("You can tell a story on behalf of a published group only if you are its editor.")
+        )
+    return entry
+
+
+def check_story_fields(
+    *,
+    author,
+    action: str,
+    kind: str,
+    title: str = "",
+    summary: str = "",
+    body: str = "",
+    tags: str = "",
+    place_name: str = "",
+    latitude=None,
+    longitude=None,
+    about=(),
+    on_behalf_of=None,
+    image_alt: str = "",
+    has_image: bool = False,
+    source_name: str = "",
+    source_published_at=None,
+) -> StoryFields:
+    """The story's fields checked and tidied, or ValidationError with a message per field.
+
+    A draft may be unfinished; publishing needs a title, and the story
+    itself for a story told here.
+    """
+    errors: dict[str, list[str]] = {}
+    title = _text(
+        title, max_length=Story.TITLE_MAX, field="title", errors=errors, label=_("The title")
+    )
+    summary = _text(
+        summary,
+        max_length=Story.SUMMARY_MAX,
+        field="summary",
+        errors=errors,
+        label=_("The summary"),
+    )
+    body = _text(
+        body, max_length=Story.BODY_MAX, field="body", errors=errors, label=_("The story"),
+        newlines=True,
+    )  # fmt: skip
+    source_name = _text(
+        source_name, max_length=Story.SOURCE_MAX, field="source_name", errors=errors,
+        label=_("Where it was told"),
+    )  # fmt: skip
+    image_alt = _text(
+        image_alt, max_length=Story.ALT_MAX, field="image_alt", errors=errors,
+        label=_("The description of the picture"),
+    )  # fmt: skip
+    place_name = _text(
+        place_name, max_length=120, field="place_name", errors=errors, label=_("The place name")
+    )
+    tags = _check_tags(tags, errors)
+    latitude, longitude, area = _check_place(place_name, latitude, longitude, errors)
+    about = _check_about(about, errors)
+    on_behalf_of = _check_on_behalf_of(author, on_behalf_of, errors)
+    if action == Action.PUBLISH:
+        if not title:
+            errors.setdefault("title", []).append(_("Give the story a title."))
+        if kind == StoryKind.OWN and not body:
+            errors.setdefault("body", []).append(_("Write the story before you publish it."))
+        if kind == StoryKind.LINKED and not summary:
+            errors.setdefault("summary", []).append(
+                _("Say in a sentence or two what the story is about.")
+            )
+    if has_image and not image_alt:
+        errors.setdefault("image_alt", []).append(
+            _("Describe the picture for people who cannot see it.")
+        )
+    if errors:
+        raise ValidationError(errors)
+    return StoryFields(
+        title=title,
+        summary=summary,
+        body=body,
+        tags=tags,
+        place_name=place_name if latitude is not None else "",
+        latitude=latitude,
+        longitude=longitude,
+        local_authority=area,
+        about=about,
+        on_behalf_of=on_behalf_of,
+        image_alt=image_alt if has_image else "",
+        source_name=source_name,
+        source_published_at=source_published_at,
+    )
+
+
+def check_picture(*, image, field: str = "image") -> ContentFile | None:
+    """The cleaned picture (EXIF and GPS gone, resized), None when no file was sent."""
+    if not image:
+        return None
+    try:
+        return image_clean(upload=image, rules=PICTURE_RULES)
+    except ValidationError as error:
+        raise ValidationError({field: error.messages}) from None
+
+
+def story_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
+    base = slugify(title)[:200].strip("-") or "story"
+    slug = base
+    number = 2
+    taken = Story.objects.exclude(pk=exclude_pk) if exclude_pk else Story.objects.all()
+    while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
+        slug = f"{base}-{number}"
+        number += 1
+    return slug
+
+
+def _write(story: Story, fields: StoryFields, *, image: ContentFile | None, remove_image: bool):
+    """Save the story's fields and the entries it is about. Call inside a transaction."""
+    for name in (
+        "title", "summary", "body", "tags", "place_name", "latitude", "longitude",
+        "local_authority", "on_behalf_of", "image_alt",
+    ):  # fmt: skip
+        setattr(story, name, getattr(fields, name))
+    if story.kind == StoryKind.LINKED:
+        story.source_name = fields.source_name
+        story.source_published_at = fields.source_published_at
+    if image is not None:
+        story.image.save("picture.jpg", image, save=False)
+    elif remove_image:
+        story.image = ""
+        story.image_alt = ""
+    if not story.slug or (story.status == Status.DRAFT and story.published_at is None):
+        # A draft's address follows its title; once public, it never changes.
+        story.slug = story_unique_slug(story.title or "story", exclude_pk=story.pk)
+    story.save()
+    story.about.set(fields.about)
+
+
+def _publish_status(story: Story, *, author) -> None:
+    story.status = content_initial_status(author=author)
+    if story.status == Status.PUBLISHED and story.published_at is None:
+        story.published_at = timezone.now()
+
+
+def _storing_files(story: Story, write):
+    """Run `write`; remove a newly stored picture if the transaction fails, and a
+    replaced one only once the change is committed."""
+    old_name = story.image.name if story.pk else ""
+    try:
+        result = write()
+    except BaseException:
+        if story.image and story.image.name != old_name:
+            story.image.storage.delete(story.image.name)
+        raise
+    if old_name and story.image.name != old_name:
+        storage = story.image.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return result
+
+
+def _check_all(values: dict, *, image) -> tuple[StoryFields, ContentFile | None]:
+    """Fields and picture checked together, so a person sees every problem at once."""
+    errors: dict[str, list[str]] = {}
+    fields = clean = None
+    try:
+        fields = check_story_fields(**values)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        clean = check_picture(image=image)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return fields, clean
+
+
+def story_create(*, author, action: str = Action.SAVE_DRAFT, image=None, **values) -> Story:
+    """A story told here by `author`: a draft, or sent for publishing.
+
+    Publishing puts a new member's first stories in review (moderation's
+    rule) and publishes the rest at once. One transaction.
+    """
+    has_image = bool(image)
+    fields, clean = _check_all(
+        {
+            **values,
+            "author": author,
+            "action": action,
+            "kind": StoryKind.OWN,
+            "has_image": has_image,
+        },
+        image=image,
+    )
+    story = Story(author=author, kind=StoryKind.OWN, status=Status.DRAFT)
+
+    def write() -> Story:
+        with transaction.atomic():
+            previous = None
+            if action == Action.PUBLISH:
+                _publish_status(story, author=author)
+            _write(story, fields, image=clean, remove_image=False)
+            story_changed(story, previous_status=previous)
+        return story
+
+    return _storing_files(story, write)
+
+
+def story_update(
+    *,
+    actor,
+    story: Story,
+    action: str = Action.SAVE_DRAFT,
+    image=None,
+    remove_image=False,
+    **values,
+) -> Story:
+    """Change a story; `action` PUBLISH also sends a draft for publishing.
+
+    Its author and moderators only. A published story stays published (and
+    keeps its address); a story in review stays in review.
+    """
+    check_story_edit_permission(user=actor, story=story)
+    if story.duplicate_of_id and action == Action.PUBLISH:
+        raise ValidationError(
+            {"url": [_("This story is already shared here, so it cannot be published twice.")]}
+        )
+    has_image = bool(image) or (bool(story.image) and not remove_image)
+    fields, clean = _check_all(
+        {**values, "author": story.author or actor, "action": action, "kind": story.kind,
+         "has_image": has_image},
+        image=image,
+    )  # fmt: skip
+    previous = story.status
+
+    def write() -> Story:
+        with transaction.atomic():
+            if action == Action.PUBLISH and story.status == Status.DRAFT:
+                _publish_status(story, author=story.author or actor)
+            _write(story, fields, image=clean, remove_image=remove_image)
+            story_changed(story, previous_status=previous)
+        return story
+
+    return _storing_files(story, write)
+
+
+def story_picture_add(*, actor, story: Story, image, alt: str) -> StoryPicture:
+    """Add a picture for use in the story's text (see `picture_markdown`); returns it."""
+    check_story_edit_permission(user=actor, story=story)
+    errors: dict[str, list[str]] = {}
+    alt = _text(alt, max_length=Story.ALT_MAX, field="picture_alt", errors=errors,
+                label=_("The description of the picture"))  # fmt: skip
+    if not image:
+        errors.setdefault("picture", []).append(_("Choose a picture to add."))
+    if not alt:
+        errors.setdefault("picture_alt", []).append(
+            _("Describe the picture for people who cannot see it.")
+        )
+    if story.pictures.count() >= PICTURES_MAX:
+        errors.setdefault("picture", []).append(
+            _("A story can have at most %(max)d pictures.") % {"max": PICTURES_MAX}
+        )
+    clean = None
+    if image and "picture" not in errors:
+        try:
+            clean = check_picture(image=image, field="picture")
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    picture = StoryPicture(story=story, alt=alt)
+    picture.image.save("picture.jpg", clean, save=False)
+    try:
+        picture.save()
+    except BaseException:
+        picture.image.storage.delete(picture.image.name)
+        raise
+    return picture
+
+
+def picture_markdown(picture: StoryPicture) -> str:
+    alt = picture.alt.replace("[", "(").replace("]", ")")
+    return f"![{alt}]({picture.image.url})"
+
+
+def story_images_prefix() -> str:
+    """Where this site's own story pictures are served from (see core.markdown)."""
+    return f"{settings.MEDIA_URL.rstrip('/')}/stories/images/"
+
+
+def story_delete(*, actor, story: Story) -> None:
+    """Delete a draft (or a story stuck in review) with its pictures. Published stories are
+    hidden or archived by moderators instead, so links to them keep working."""
+    check_story_edit_permission(user=actor, story=story)
+    if story.status not in (Status.DRAFT, Status.IN_REVIEW):
+        raise ValidationError(_("Only drafts and stories waiting for review can be deleted."))
+    names = [story.image.name] if story.image else []
+    names += [picture.image.name for picture in story.pictures.all()]
+    storage = story.image.storage
+    with transaction.atomic():
+        story.delete()
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+
+
+# --- Linked stories -------------------------------------------------------------------------
+
+
+class AlreadyShared(Exception):
+    """That story is already linked here; `story` is the first one."""
+
+    def __init__(self, story: Story) -> None:
+        super().__init__(story.slug)
+        self.story = story
+
+
+def check_story_url(url: str) -> tuple[str, str]:
+    """The address and its canonical key, or ValidationError on "url"."""
+    url = without_control_characters(str(url or ""), keep_newlines=False).strip()
+    if not url:
+        raise ValidationError({"url": [_("Paste the web address of the story.")]})
+    if len(url) > Story.URL_MAX:
+        raise ValidationError(
+            {"url": [_("The address can be at most %(max)s characters.") % {"max": "2,000"}]}
+        )
+    try:
+        _url_validator(url)
+    except ValidationError:
+        raise ValidationError(
+            {"url": [_("Enter a full web address starting with http:// or https://.")]}
+        ) from None
+    key = canonical_key(url)
+    if not key:
+        raise ValidationError(
+            {"url": [_("Enter a full web address starting with http:// or https://.")]}
+        )
+    return url, key
+
+
+def linked_story_start(*, author, url: str) -> Story:
+    """Start sharing a link: a draft that claims the address, with its preview fetched
+    in the background (`linked_story_preview_task`).
+
+    Raises AlreadyShared when the same story (by canonical address) is here already.
+    """
+    url, key = check_story_url(url)
+    existing = Story.objects.filter(canonical_url=key).first()
+    if existing is not None:
+        raise AlreadyShared(existing)
+    host = key.split("/")[2]
+    story = Story(
+        author=author,
+        kind=StoryKind.LINKED,
+        status=Status.DRAFT,
+        url=url,
+        canonical_url=key,
+        title="",
+        source_name=host,
+        preview_state=PreviewState.FETCHING,
+    )
+    story.slug = story_unique_slug(f"link {host}")
+    try:
+        with transaction.atomic():
+            story.save()
+            story_changed(story, previous_status=None)
+            transaction.on_commit(lambda: _enqueue_preview(story.pk))
+    except IntegrityError:
+        # Someone shared it in the moment between the check and the save.
+        existing = Story.objects.filter(canonical_url=key).first()
+        if existing is None:
+            raise
+        raise AlreadyShared(existing) from None
+    return story
+
+
+def _enqueue_preview(story_id: int) -> None:
+    from bigsocnorth.stories.link_tasks import linked_story_preview_task
+
+    linked_story_preview_task.enqueue(story_id)
+
+
+def linked_story_preview_retry(*, actor, story: Story) -> Story:
+    """Fetch the preview again (after the site was down, say)."""
+    check_story_edit_permission(user=actor, story=story)
+    if not story.is_linked or story.preview_state == PreviewState.DUPLICATE:
+        raise PermissionDenied(_("There is no preview to fetch for this story."))
+    Story.objects.filter(pk=story.pk).update(preview_state=PreviewState.FETCHING, preview_error="")
+    story.preview_state = PreviewState.FETCHING
+    story.preview_error = ""
+    transaction.on_commit(lambda: _enqueue_preview(story.pk))
+    return story
+
+
+def linked_story_update(
+    *,
+    actor,
+    story: Story,
+    action: str = Action.SAVE_DRAFT,
+    image=None,
+    remove_image=False,
+    **values,
+) -> Story:
+    """Correct a linked story's preview and details; PUBLISH sends it for publishing."""
+    if action == Action.PUBLISH and story.preview_state == PreviewState.FETCHING:
+        raise ValidationError(
+            {"__all__": [_("The preview is still being fetched. Wait a moment and try again.")]}
+        )
+    return story_update(
+        actor=actor, story=story, action=action, image=image, remove_image=remove_image, **values
+    )

@@ -1,0 +1,24 @@
+"""`{% entry_stories_section entry %}`: the stories about a directory entry, on its page."""
+
+from __future__ import annotations
+
+from django import template
+from django.urls import reverse
+
+from bigsocnorth.stories.selectors import published_stories, stories_filter
+from bigsocnorth.stories.syndication import story_feed_links
+
+register = template.Library()
+
+ENTRY_PAGE_STORIES = 5
+
+
+@register.inclusion_tag("stories/includes/entry_stories.html")
+def entry_stories_section(entry) -> dict:
+    stories = list(stories_filter(published_stories(), entry=entry)[:ENTRY_PAGE_STORIES])
+    return {
+        "entry": entry,
+        "stories": stories,
+        "feed_links": story_feed_links(entry=entry) if stories else [],
+        "add_url": reverse("stories:story_create"),
+    }
