@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from bigsocnorth.core.markdown import render_markdown
+from bigsocnorth.core.pagination import page_number
 from bigsocnorth.directory import selectors, services
 from bigsocnorth.directory.duplicates import entry_likely_duplicates
 from bigsocnorth.directory.forms import (
@@ -44,13 +45,6 @@ PLACES_PREFIX = "places"
 DUPLICATE_CHECK_NAME_MIN = 3
 
 
-def _int_param(value: str | None, default: int = 1) -> int:
-    try:
-        return max(1, int(value or default))
-    except ValueError:
-        return default
-
-
 @require_GET
 def entry_list(request):
     filters = {
@@ -60,7 +54,7 @@ def entry_list(request):
     }
     page = selectors.entry_list(
         user=request.user,
-        page=_int_param(request.GET.get("page")),
+        page=page_number(request),
         **{key: value or None for key, value in filters.items()},
     )
     query = request.GET.copy()

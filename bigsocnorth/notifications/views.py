@@ -16,18 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bigsocnorth.core.pagination import page_number
 from bigsocnorth.notifications import registry, selectors, services
 from bigsocnorth.notifications.emails import unsubscribe_token_check
 from bigsocnorth.notifications.forms import EmailPreferenceForm
 from bigsocnorth.notifications.models import EmailFrequency
 from bigsocnorth.notifications.templatetags.notification_tags import follow_button_context
-
-
-def _int_param(value: str | None, default: int = 1) -> int:
-    try:
-        return max(1, int(value or default))
-    except ValueError:
-        return default
 
 
 def _safe_next(request, default: str) -> str:
@@ -44,9 +38,7 @@ def _safe_next(request, default: str) -> str:
 @login_required
 @require_GET
 def notification_list(request):
-    page = selectors.notification_page_for_user(
-        user=request.user, page=_int_param(request.GET.get("page"))
-    )
+    page = selectors.notification_page_for_user(user=request.user, page=page_number(request))
     return render(
         request,
         "notifications/notification_list/index.html",

@@ -21,6 +21,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bigsocnorth.core.markdown import render_markdown
+from bigsocnorth.core.pagination import page_number
 from bigsocnorth.directory.jsonld import json_ld_script_content
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.stories import selectors, services
@@ -29,13 +30,6 @@ from bigsocnorth.stories.jsonld import story_json_ld
 from bigsocnorth.stories.models import PreviewState, Story
 from bigsocnorth.stories.permissions import can_edit_story, check_story_edit_permission
 from bigsocnorth.stories.syndication import story_feed_links
-
-
-def _int_param(value: str | None, default: int = 1) -> int:
-    try:
-        return max(1, int(value or default))
-    except ValueError:
-        return default
 
 
 @require_GET
@@ -48,7 +42,7 @@ def story_list(request):
         area=filters.get("area") or None,
         kind=filters.get("kind") or None,
         new_voices_first=filters.get("order") == "new_voices",
-        page=_int_param(request.GET.get("page")),
+        page=page_number(request),
     )
     query = request.GET.copy()
     query.pop("page", None)
