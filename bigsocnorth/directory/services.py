@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from bigsocnorth.core.files import writing_with_file
 from bigsocnorth.core.geo import publishable_point
 from bigsocnorth.core.images import ImageRules, image_clean
 from bigsocnorth.core.text import without_control_characters
@@ -410,22 +411,6 @@ def _write(entry: Entry, fields: EntryFields, *, logo: ContentFile | None, remov
     entry.areas.set(sorted(areas))
 
 
-def _saving_logo(entry: Entry, write):
-    """Run `write`, removing a newly stored logo file if the transaction fails,
-    and the replaced one only once the change is committed."""
-    old_name = entry.logo.name if entry.pk else ""
-    try:
-        result = write()
-    except BaseException:
-        if entry.logo and entry.logo.name != old_name:
-            entry.logo.storage.delete(entry.logo.name)
-        raise
-    if old_name and entry.logo.name != old_name:
-        storage = entry.logo.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
-    return result
-
-
 class PossibleDuplicates(Exception):
     """The new entry looks like one already in the directory; nothing was saved."""
 
@@ -467,7 +452,7 @@ def entry_create(*, author, logo=None, not_a_duplicate: bool = False, **values) 
             entry_changed(entry, previous_status=None)
         return entry
 
-    return _saving_logo(entry, write)
+    return writing_with_file(entry, "logo", write)
 
 
 def entry_update(*, actor, entry: Entry, logo=None, remove_logo: bool = False, **values) -> Entry:
@@ -486,4 +471,4 @@ def entry_update(*, actor, entry: Entry, logo=None, remove_logo: bool = False, *
             notices.entry_updated_notify(entry=entry, actor=actor)
         return entry
 
-    return _saving_logo(entry, write)
+    return writing_with_file(entry, "logo", write)

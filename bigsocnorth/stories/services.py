@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from bigsocnorth.core.files import writing_with_file
 from bigsocnorth.core.images import ImageRules, image_clean
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory.models import Entry
@@ -282,22 +283,6 @@ def _publish_status(story: Story, *, author) -> None:
         story.published_at = timezone.now()
 
 
-def _storing_files(story: Story, write):
-    """Run `write`; remove a newly stored picture if the transaction fails, and a
-    replaced one only once the change is committed."""
-    old_name = story.image.name if story.pk else ""
-    try:
-        result = write()
-    except BaseException:
-        if story.image and story.image.name != old_name:
-            story.image.storage.delete(story.image.name)
-        raise
-    if old_name and story.image.name != old_name:
-        storage = story.image.storage
-        transaction.on_commit(lambda: storage.delete(old_name))
-    return result
-
-
 def _check_all(values: dict, *, image) -> tuple[StoryFields, ContentFile | None]:
     """Fields and picture checked together, so a person sees every problem at once."""
     errors: dict[str, list[str]] = {}
@@ -343,7 +328,7 @@ def story_create(*, author, action: str = Action.SAVE_DRAFT, image=None, **value
             story_changed(story, previous_status=previous)
         return story
 
-    return _storing_files(story, write)
+    return writing_with_file(story, "image", write)
 
 
 def story_update(
@@ -381,7 +366,7 @@ def story_update(
             story_changed(story, previous_status=previous)
         return story
 
-    return _storing_files(story, write)
+    return writing_with_file(story, "image", write)
 
 
 def story_picture_add(*, actor, story: Story, image, alt: str) -> StoryPicture:
