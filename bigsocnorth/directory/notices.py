@@ -20,8 +20,12 @@ from django.utils.translation import gettext_lazy
 from bigsocnorth.directory.models import Category, EditorRequest, Entry, RequestStatus
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.notifications import registry
-from bigsocnorth.notifications.selectors import follower_ids_by_target
-from bigsocnorth.notifications.services import announcement_claim, notify, notify_followers
+from bigsocnorth.notifications.services import (
+    announcement_claim,
+    notify,
+    notify_followers,
+    notify_followers_each_once,
+)
 
 registry.register(Entry, key="directory.entry", label=gettext_lazy("directory entry"))
 registry.register(
@@ -129,26 +133,15 @@ def entry_published_notify(*, entry: Entry, actor=None) -> int:
         )
         for region in regions
     ]
-    if not groups:
-        return count
-    followers = follower_ids_by_target(targets=[target for target, _message in groups])
     author = entry.author if entry.author_id else None
-    for target, message in groups:
-        recipients = followers.get((type(target), target.pk), set()) - told
-        if not recipients:
-            continue
-        count += len(
-            notify(
-                recipients=recipients,
-                kind=Kind.NEW_ENTRY,
-                message=message,
-                url=url,
-                actor=actor or author,
-                target=entry,
-            )
-        )
-        told |= recipients
-    return count
+    return count + notify_followers_each_once(
+        groups=groups,
+        kind=Kind.NEW_ENTRY,
+        url=url,
+        actor=actor or author,
+        target=entry,
+        told=told,
+    )
 
 
 def entry_updated_notify(*, entry: Entry, actor) -> int:

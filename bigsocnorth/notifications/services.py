@@ -31,6 +31,7 @@ from bigsocnorth.notifications.models import (
     NotificationPreference,
 )
 from bigsocnorth.notifications.permissions import check_follow_permission
+from bigsocnorth.notifications.selectors import follower_ids_by_target
 
 logger = logging.getLogger(__name__)
 
@@ -280,6 +281,46 @@ def notify_followers(
         actor=actor,
         target=target,
     )
+
+
+def notify_followers_each_once(
+    *,
+    groups: Iterable[tuple[Model, str]],
+    kind: str,
+    url: str,
+    actor=None,
+    target: Model | None = None,
+    told: set[int] | None = None,
+) -> int:
+    """Tell followers of each group's target its message, each person once; returns how many.
+
+    `groups` are (followed thing, message) pairs, most specific first: a
+    person following several gets the first message that applies to them.
+    `told` (user ids) are left out, and is updated with everyone told. Two
+    queries for the followers, then one write per message.
+    """
+    groups = list(groups)
+    told = told if told is not None else set()
+    if not groups:
+        return 0
+    followers = follower_ids_by_target(targets=[followed for followed, _message in groups])
+    count = 0
+    for followed, message in groups:
+        recipients = followers.get((type(followed), followed.pk), set()) - told
+        if not recipients:
+            continue
+        count += len(
+            notify(
+                recipients=recipients,
+                kind=kind,
+                message=message,
+                url=url,
+                actor=actor,
+                target=target,
+            )
+        )
+        told |= recipients
+    return count
 
 
 def announcement_claim(*, key: str, target: Model) -> bool:

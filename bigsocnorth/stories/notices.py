@@ -15,8 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bigsocnorth.moderation.models import Status
-from bigsocnorth.notifications.selectors import follower_ids_by_target
-from bigsocnorth.notifications.services import announcement_claim, notify
+from bigsocnorth.notifications.services import (
+    announcement_claim,
+    notify,
+    notify_followers_each_once,
+)
 from bigsocnorth.stories.models import Story
 
 
@@ -93,22 +96,11 @@ def story_published_notify(*, story: Story, actor=None) -> int:
                 % {"region": area.region.name_in_sentence, "title": story.title},
             )
         )
-    if not groups:
-        return count
-    followers = follower_ids_by_target(targets=[target for target, _message in groups])
-    for target, message in groups:
-        recipients = followers.get((type(target), target.pk), set()) - told
-        if not recipients:
-            continue
-        count += len(
-            notify(
-                recipients=recipients,
-                kind=Kind.NEW_STORY,
-                message=message,
-                url=url,
-                actor=actor or (story.author if story.author_id else None),
-                target=story,
-            )
-        )
-        told |= recipients
-    return count
+    return count + notify_followers_each_once(
+        groups=groups,
+        kind=Kind.NEW_STORY,
+        url=url,
+        actor=actor or (story.author if story.author_id else None),
+        target=story,
+        told=told,
+    )
