@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from bigsocnorth.core.fetch import FetchError, FetchFailed, FetchRefused, address_refusal, fetch
+from bigsocnorth.core.tests.local_server import local_http_server, record_connections
 
 SERVER_HOST = "127.0.0.2"
 TEST_SERVER = (ipaddress.ip_network("127.0.0.2/32"),)
@@ -103,27 +104,13 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer((SERVER_HOST, 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{SERVER_HOST}:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as url:
+        yield url
 
 
 @pytest.fixture
 def connections(monkeypatch):
-    """Every address a connection is opened to (httpcore goes through this)."""
-    opened = []
-    real = socket.create_connection
-
-    def recording(address, *args, **kwargs):
-        opened.append(address)
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", recording)
-    return opened
+    return record_connections(monkeypatch)
 
 
 def fake_dns(answers):

@@ -10,7 +10,7 @@ import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import feedparser
@@ -18,6 +18,7 @@ import pytest
 from django.tasks import task_backends
 from django.utils import timezone
 
+from bigsocnorth.core.tests.local_server import local_http_server
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.search.models import SearchDocument
@@ -165,13 +166,8 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer((SERVER_HOST, 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{SERVER_HOST}:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

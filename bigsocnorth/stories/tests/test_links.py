@@ -6,11 +6,9 @@ import ipaddress
 import json
 import logging
 import re
-import socket
-import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
+from bigsocnorth.core.tests.local_server import local_http_server, record_connections
 from bigsocnorth.stories.links import (
     JSON_LD_MAX_CHARS,
     LinkPreview,
@@ -207,27 +206,13 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def server():
-    httpd = ThreadingHTTPServer((SERVER_HOST, 0), Handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{SERVER_HOST}:{httpd.server_port}"
-    httpd.shutdown()
-    httpd.server_close()
+    with local_http_server(Handler) as url:
+        yield url
 
 
 @pytest.fixture
 def connections(monkeypatch):
-    """Every address a connection is opened to (httpcore goes through this)."""
-    opened = []
-    real = socket.create_connection
-
-    def recording(address, *args, **kwargs):
-        opened.append(address)
-        return real(address, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "create_connection", recording)
-    return opened
+    return record_connections(monkeypatch)
 
 
 def preview(url):
