@@ -14,7 +14,7 @@ from bigsocnorth.mapping.services import map_items_sync
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.search.services import search_document_sync
 from bigsocnorth.stories import notices
-from bigsocnorth.stories.models import Story
+from bigsocnorth.stories.models import Story, StoryKind
 
 
 def story_changed(story: Story, *, previous_status: str | None) -> None:
@@ -35,11 +35,15 @@ def story_changed(story: Story, *, previous_status: str | None) -> None:
 
 
 def _mark_new_voice(story: Story) -> None:
-    """A person's first published story is a new voice (stories from feeds have no person)."""
-    if story.author_id is None or story.feed_id is not None:
+    """A person's first published story told here is a new voice.
+
+    Sharing a link to a story told elsewhere does not count: the voice is
+    the other site's (and stories from feeds have no person at all).
+    """
+    if story.author_id is None or story.kind != StoryKind.OWN:
         return
     told_before = (
-        Story.objects.filter(author_id=story.author_id, status=Status.PUBLISHED)
+        Story.objects.filter(author_id=story.author_id, kind=StoryKind.OWN, status=Status.PUBLISHED)
         .exclude(pk=story.pk)
         .exists()
     )

@@ -14,6 +14,8 @@ from bigsocnorth.stories.services import ABOUT_MAX
 class StoryForm(forms.Form):
     """Telling a story here, or correcting the preview of a linked one (`linked=True`)."""
 
+    # Not required here: a draft may be unfinished, and the service says at
+    # once everything publishing needs. Shown without "(optional)" all the same.
     title = forms.CharField(label=_("Title"), max_length=Story.TITLE_MAX, required=False)
     summary = forms.CharField(
         label=_("Summary"),
@@ -41,7 +43,8 @@ class StoryForm(forms.Form):
     source_published_at = forms.DateField(
         label=_("When it was told"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # The ISO form is the only one a date input takes as its value.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("For example 2026-11-27."),
     )
     tags = forms.CharField(
@@ -95,6 +98,8 @@ class StoryForm(forms.Form):
     def __init__(self, *args, user=None, linked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.linked = linked
+        for name in ("title", "body"):
+            self.fields[name].needed_to_publish = True
         self.fields["on_behalf_of"].queryset = entries_told_for_choices(user=user)
         if linked:
             for name in ("body", "picture", "picture_alt"):

@@ -255,8 +255,19 @@ def story_unique_slug(title: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-def _write(story: Story, fields: StoryFields, *, image: ContentFile | None, remove_image: bool):
-    """Save the story's fields and the entries it is about. Call inside a transaction."""
+def _write(
+    story: Story,
+    fields: StoryFields,
+    *,
+    image: ContentFile | None,
+    remove_image: bool,
+    slug_follows_title: bool,
+):
+    """Save the story's fields and the entries it is about. Call inside a transaction.
+
+    `slug_follows_title`: the story has never been public, so its address may
+    still follow its title; once public, the address never changes.
+    """
     for name in (
         "title", "summary", "body", "tags", "place_name", "latitude", "longitude",
         "local_authority", "on_behalf_of", "image_alt",
@@ -270,8 +281,7 @@ def _write(story: Story, fields: StoryFields, *, image: ContentFile | None, remo
     elif remove_image:
         story.image = ""
         story.image_alt = ""
-    if not story.slug or (story.status == Status.DRAFT and story.published_at is None):
-        # A draft's address follows its title; once public, it never changes.
+    if not story.slug or slug_follows_title:
         story.slug = story_unique_slug(story.title or "story", exclude_pk=story.pk)
     story.save()
     story.about.set(fields.about)
@@ -321,11 +331,10 @@ def story_create(*, author, action: str = Action.SAVE_DRAFT, image=None, **value
 
     def write() -> Story:
         with transaction.atomic():
-            previous = None
             if action == Action.PUBLISH:
                 _publish_status(story, author=author)
-            _write(story, fields, image=clean, remove_image=False)
-            story_changed(story, previous_status=previous)
+            _write(story, fields, image=clean, remove_image=False, slug_follows_title=True)
+            story_changed(story, previous_status=None)
         return story
 
     return writing_with_file(story, "image", write)
@@ -360,9 +369,16 @@ def story_update(
 
     def write() -> Story:
         with transaction.atomic():
+            never_public = story.published_at is None
             if action == Action.PUBLISH and story.status == Status.DRAFT:
                 _publish_status(story, author=story.author or actor)
-            _write(story, fields, image=clean, remove_image=remove_image)
+            _write(
+                story,
+                fields,
+                image=clean,
+                remove_image=remove_image,
+                slug_follows_title=never_public,
+            )
             story_changed(story, previous_status=previous)
         return story
 

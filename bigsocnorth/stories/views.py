@@ -186,10 +186,7 @@ def _saved_message(request, story: Story, action: str) -> None:
     else:
         messages.success(
             request,
-            _(
-                "Thank you. Your story is waiting for review by a moderator; only you can see "
-                "it until then. You will get a notification when it is published."
-            ),
+            _("Thank you. You will get a notification when a moderator has published it."),
         )
 
 

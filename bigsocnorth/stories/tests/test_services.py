@@ -277,3 +277,31 @@ def test_a_linked_story_cannot_be_published_while_its_preview_is_fetched(member)
         )
     story.refresh_from_db()
     assert story.status == Status.DRAFT
+
+
+def test_an_address_follows_the_title_until_the_story_is_public(member, moderator):
+    draft = _story(member, action=Action.SAVE_DRAFT, title="Working title")
+    services.story_update(
+        actor=member, story=draft, action=Action.PUBLISH, title="The real title", body="x"
+    )
+    draft.refresh_from_db()
+    assert draft.status == Status.IN_REVIEW
+    assert draft.slug == "the-real-title"
+    content_approve(actor=moderator, content=draft)
+    services.story_update(actor=member, story=draft, title="Renamed later", body="x")
+    draft.refresh_from_db()
+    assert draft.slug == "the-real-title"
+
+
+def test_sharing_a_link_is_not_a_new_voice(moderator):
+    story = services.linked_story_start(author=moderator, url="https://example.org/a")
+    Story.objects.filter(pk=story.pk).update(preview_state=PreviewState.READY)
+    story.refresh_from_db()
+    services.linked_story_update(
+        actor=moderator, story=story, action=Action.PUBLISH, title="A", summary="B"
+    )
+    story.refresh_from_db()
+    assert story.status == Status.PUBLISHED
+    assert not story.is_new_voice
+    own = _story(moderator)
+    assert Story.objects.get(pk=own.pk).is_new_voice

@@ -295,3 +295,19 @@ def test_an_entry_page_shows_its_stories_and_links_their_feed(client, moderator)
     assert "The hub&#x27;s first year" in text or "The hub's first year" in text
     feed = reverse("stories:feed_entry", kwargs={"slug": entry.slug, "format": "atom"})
     assert feed in text
+
+
+def test_the_date_a_linked_story_was_told_is_shown_in_the_form_as_a_date_input_takes_it(
+    client, member
+):
+    from datetime import UTC, datetime
+
+    story = services.linked_story_start(author=member, url="https://example.org/a")
+    Story.objects.filter(pk=story.pk).update(
+        preview_state=PreviewState.READY,
+        title="Found",
+        source_published_at=datetime(2026, 3, 14, 12, tzinfo=UTC),
+    )
+    client.force_login(member)
+    page = client.get(reverse("stories:story_edit", args=[story.slug])).content.decode()
+    assert 'type="date" name="source_published_at" value="2026-03-14"' in page
