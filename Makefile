@@ -11,6 +11,9 @@ UV_VERSION := 0.13.8
 HOST ?= 127.0.0.1
 PORT ?= 8000
 export HOST PORT
+# Links in emails and feeds, and the demo's news feed addresses, name the site
+# where make run serves it, unless the environment says otherwise.
+export SITE_URL ?= http://$(HOST):$(PORT)
 
 VENDOR := bigsocnorth/static/vendor
 STATIC_SOURCES := $(shell find bigsocnorth -path '*/static/*' -type f -not -path '$(VENDOR)/*' 2>/dev/null)
@@ -54,8 +57,11 @@ migrate: setup
 demo: setup
 	$(BIN)/python manage.py prepare --demo-data
 
+# The demo's news feeds are served by this site itself, on 127.0.0.1, which the
+# feed fetcher refuses unless it is allowed (docs/stories.md). An environment
+# that sets FETCH_ALLOWED_NETWORKS, even to nothing, keeps its own value.
 run: demo
-	$(BIN)/python manage.py serve --host "$(HOST)" --port "$(PORT)"
+	FETCH_ALLOWED_NETWORKS="$${FETCH_ALLOWED_NETWORKS-127.0.0.1/32}" $(BIN)/python manage.py serve --host "$(HOST)" --port "$(PORT)"
 
 browser-deps:
 	@scripts/ensure-chromium

@@ -1,7 +1,7 @@
 """Demo directory: a few hundred invented groups across the North, networks, and flags.
 
 Every group, person and website here is invented (websites are under
-example.org). The towns and their positions are real, from the gazetteer;
+example.org or .example). The towns and their positions are real, from the gazetteer;
 groups are placed in proportion to how many people live there, so cities
 are dense and the dales sparse. Everything is written through the same
 services people use, so search, areas and notices are exactly as they would be.
@@ -14,6 +14,7 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.utils.text import slugify
 
 from bigsocnorth.directory import network_services, services
@@ -155,6 +156,32 @@ NETWORKS = [
      ("Befriending Scheme", "Dementia Café", "Carers' Group"), None),
 ]  # fmt: skip
 
+
+@dataclass(frozen=True)
+class FeedSite:
+    """A hyperlocal news site whose news feed the demo serves itself."""
+
+    feed: str  # the file core/demo/feeds/<feed>.xml, served at /demo/feeds/<feed>.xml
+    name: str
+    editor: str  # the email of the demo member who adds it (and so edits it)
+    area: str  # GSS code of the local authority it covers
+    what: str
+
+
+# Their feeds are served by this site while DEBUG is on, so taking stories from
+# a feed can be seen working on a first `make run`, with no internet.
+FEED_SITES = [
+    FeedSite("calder-corner", "Calder Corner", "demo5@example.org", "E08000033",
+             "News from Hebden Bridge, Mytholmroyd and Todmorden, written by the people "
+             "who live here: floods and the recovery, buses, schools and what's on."),
+    FeedSite("west-hull-wire", "West Hull Wire", "demo2@example.org", "E06000010",
+             "Hessle Road, Anlaby Road and the streets in between: local news by local "
+             "people, and the history of the fish dock families."),
+    FeedSite("maryport-lantern", "Maryport Lantern", "demo4@example.org", "E06000063",
+             "Small-town news from the Solway coast: what's on, what's changing and who "
+             "is doing it."),
+]  # fmt: skip
+
 NETWORK_OF_NETWORKS = (
     "Northern Network of Networks",
     "A network of the North's networks: a place for their coordinators to meet, share what "
@@ -221,7 +248,7 @@ def load_directory(*, members: list, moderator) -> dict:
     towns, weights = _weighted_towns(rng)
     entries: list[Entry] = []
     taken: set[str] = set()
-    while len(entries) < ENTRY_COUNT:
+    while len(entries) < ENTRY_COUNT - len(FEED_SITES):
         town = rng.choices(towns, weights)[0]
         activity = rng.choice(ACTIVITIES)
         if activity.name.format(town=town.name) in taken:
@@ -230,6 +257,7 @@ def load_directory(*, members: list, moderator) -> dict:
         entry = services.entry_create(author=rng.choice(members), not_a_duplicate=True, **values)
         taken.add(values["name"])
         entries.append(entry)
+    entries += _load_feed_sites(members, kinds, categories)
     # Members' first contributions wait for review; a moderator approves most of them
     # and leaves a few in the queue, as on a real day.
     waiting = [entry for entry in entries if entry.status == Status.IN_REVIEW]
@@ -243,6 +271,34 @@ def load_directory(*, members: list, moderator) -> dict:
         "networks": len(networks),
         "flags": flags,
     }
+
+
+def demo_feed_url(feed: str) -> str:
+    return f"{settings.SITE_URL}/demo/feeds/{feed}.xml"
+
+
+def _load_feed_sites(members, kinds, categories) -> list[Entry]:
+    by_email = {member.email: member for member in members}
+    entries = []
+    for site in FEED_SITES:
+        host = f"{site.feed}.example"
+        entries.append(
+            services.entry_create(
+                author=by_email.get(site.editor, members[0]),
+                not_a_duplicate=True,
+                name=site.name,
+                kind=kinds["hyperlocal-website"],
+                sector="citizen_led",
+                categories=[categories["hyperlocal-website"]],
+                tags="local news, journalism, hyperlocal",
+                description=site.what,
+                website=f"https://{host}/",
+                feed_url=demo_feed_url(site.feed),
+                public_contact=f"news@{host}",
+                areas_served=[LocalAuthority.objects.defer("boundary").get(code=site.area)],
+            )
+        )
+    return entries
 
 
 def _network(moderator, name, description, kinds, categories, areas) -> Entry:

@@ -21,11 +21,12 @@ from bigsocnorth.accounts.services import (
 )
 from bigsocnorth.core.demo.directory import load_directory
 from bigsocnorth.core.demo.people import LOGIN_ACCOUNTS, MEMBERS
+from bigsocnorth.core.demo.stories import NEWCOMERS, load_stories
 from bigsocnorth.places.models import LocalAuthority
 
 
 class Command(BaseCommand):
-    help = "Load demo people and a demo directory into an empty database."
+    help = "Load demo people, a demo directory and demo stories into an empty database."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -39,10 +40,18 @@ class Command(BaseCommand):
             return
         passwords = self._load_people()
         directory = self._load_directory()
+        stories = self._load_stories()
         self.stdout.write(
             self.style.SUCCESS(
                 "Demo data loaded: {entries} directory entries ({in_review} waiting for review), "
                 "{networks} networks, {flags} flags for the moderators.".format(**directory)
+            )
+        )
+        self.stdout.write(
+            "Stories: {own} told here ({published} published, {new_voices} of them new voices; "
+            "{in_review} waiting for review; {drafts} draft), {linked} linked from elsewhere. "
+            "{feeds} news feeds are switched on: they are read once the site is running.".format(
+                **stories
             )
         )
         self.stdout.write("You can log in as:")
@@ -80,6 +89,17 @@ class Command(BaseCommand):
         members = list(User.objects.filter(role=Role.MEMBER).order_by("pk"))
         moderator = User.objects.get(email="moderator@example.org")
         return load_directory(members=members, moderator=moderator)
+
+    @transaction.atomic
+    def _load_stories(self) -> dict:
+        # Made only now, so they are not among the directory's authors: nothing of
+        # theirs is published, and their first stories wait for review.
+        codes = {newcomer[3] for newcomer in NEWCOMERS}
+        areas = {la.code: la for la in LocalAuthority.objects.filter(code__in=codes)}
+        for email, name, pronouns, area_code, bio in NEWCOMERS:
+            self._person(email, name, pronouns, areas[area_code], bio, None)
+        moderator = User.objects.get(email="moderator@example.org")
+        return load_stories(moderator=moderator)
 
     def _person(self, email, name, pronouns, area, bio, password) -> User:
         user = User.objects.create_user(email=email, password=password)
