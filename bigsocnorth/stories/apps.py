@@ -50,3 +50,17 @@ class StoriesConfig(AppConfig):
         from bigsocnorth.stories.feed_polling import scheduled_feed_polls
 
         register_job("news_feeds", run=scheduled_feed_polls)
+
+        from django.contrib.auth import get_user_model
+        from django.db.models.signals import pre_delete
+
+        pre_delete.connect(
+            _author_deleted, sender=get_user_model(), dispatch_uid="stories-author-deleted"
+        )
+
+
+def _author_deleted(sender, instance, **kwargs) -> None:
+    # A deleted account takes its drafts with it: they were never anyone else's.
+    from bigsocnorth.stories.services import unpublished_stories_of_author_delete
+
+    unpublished_stories_of_author_delete(author=instance)

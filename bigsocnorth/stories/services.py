@@ -548,3 +548,21 @@ def linked_story_update(
     return story_update(
         actor=actor, story=story, action=action, image=image, remove_image=remove_image, **values
     )
+
+
+def unpublished_stories_of_author_delete(*, author) -> int:
+    """Delete an author's drafts and stories never published, with their pictures.
+
+    Called when their account is deleted (apps.py): those were only theirs.
+    Published stories stay, without an author, as other contributions do.
+    Returns how many were deleted. Runs in the deleting transaction.
+    """
+    stories = list(
+        Story.objects.filter(author=author, published_at__isnull=True).prefetch_related("pictures")
+    )
+    names = [story.image.name for story in stories if story.image]
+    names += [picture.image.name for story in stories for picture in story.pictures.all()]
+    storage = Story._meta.get_field("image").storage
+    Story.objects.filter(pk__in=[story.pk for story in stories]).delete()
+    transaction.on_commit(lambda: [storage.delete(name) for name in names])
+    return len(stories)

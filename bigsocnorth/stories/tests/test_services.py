@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -305,3 +306,20 @@ def test_sharing_a_link_is_not_a_new_voice(moderator):
     assert not story.is_new_voice
     own = _story(moderator)
     assert Story.objects.get(pk=own.pk).is_new_voice
+
+
+def test_deleting_an_account_deletes_its_drafts_and_keeps_its_published_stories(
+    member, settings, django_capture_on_commit_callbacks
+):
+    from bigsocnorth.accounts.services import user_delete
+
+    settings.NEW_MEMBER_REVIEW_COUNT = 0
+    draft = _story(member, action=Action.SAVE_DRAFT, image=jpeg_with_gps(), image_alt="A draft")
+    published = _story(member, title="Out in the world")
+    picture = draft.image.path
+    with django_capture_on_commit_callbacks(execute=True):
+        user_delete(user=member)
+    assert not Story.objects.filter(pk=draft.pk).exists()
+    published.refresh_from_db()
+    assert published.author is None and published.status == Status.PUBLISHED
+    assert not os.path.exists(picture)
