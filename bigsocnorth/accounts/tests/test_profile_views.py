@@ -228,14 +228,15 @@ def test_profile_of_someone_who_has_not_confirmed_their_email_is_not_shown(clien
     assert response.status_code == 404
 
 
-def test_public_profile_takes_one_query(client, django_assert_num_queries, area):
+def test_public_profile_takes_two_queries(client, django_assert_num_queries, area):
     person = UserFactory()
     person.profile.home_area = area
     person.profile.links = ["https://a.example.org", "https://b.example.org"]
     person.profile.save()
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
 
-    with django_assert_num_queries(1):
+    # The profile, and the stories they told.
+    with django_assert_num_queries(2):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -250,8 +251,8 @@ def test_public_profile_for_a_logged_in_viewer_adds_only_the_session_queries(
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
     member_client.get(url)
 
-    # session, user, profile, and the header's unread notification count
-    with django_assert_num_queries(4):
+    # session, user, profile, their stories, and the header's unread notification count
+    with django_assert_num_queries(5):
         response = member_client.get(url)
 
     assert response.status_code == 200

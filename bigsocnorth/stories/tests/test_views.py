@@ -311,3 +311,11 @@ def test_the_date_a_linked_story_was_told_is_shown_in_the_form_as_a_date_input_t
     client.force_login(member)
     page = client.get(reverse("stories:story_edit", args=[story.slug])).content.decode()
     assert 'type="date" name="source_published_at" value="2026-03-14"' in page
+
+
+def test_a_profile_lists_the_persons_published_stories(client, moderator):
+    _published(moderator, title="Told in my own words")
+    services.story_create(author=moderator, action=Action.SAVE_DRAFT, title="Not yet ready")
+    text = client.get(moderator.profile.get_absolute_url()).content.decode()
+    assert "Told in my own words" in text
+    assert "Not yet ready" not in text
