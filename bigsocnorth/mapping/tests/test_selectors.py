@@ -134,7 +134,7 @@ def test_a_viewport_costs_the_same_queries_however_many_points(
         ({"zoom": "99"}, "zoom", "from 0 to 18"),
         ({"zoom": "-1"}, "zoom", "from 0 to 18"),
         ({"zoom": "1.5"}, "zoom", "whole number"),
-        ({"layer": ["stories"]}, "layer", "no layer"),
+        ({"layer": ["parrots"]}, "layer", "no layer"),
         ({"kind": ["<script>"]}, "kind", "no kind"),
         ({"category": ["nonsense"]}, "category", "no category"),
         ({"category": ["innovation"] * 21}, "category", "at most 20"),

@@ -202,7 +202,7 @@ def test_a_view_by_box_or_by_centre_lists_only_what_is_in_it(client, three_place
         ({"lat": "91", "lon": "0"}, "lat must be a number of degrees from -90 to 90"),
         ({"lat": "53", "lon": "nan"}, "lon must be a number of degrees from -180 to 180"),
         ({"lat": "53"}, "lon must be a number of degrees"),
-        ({"layer": "stories"}, "There is no layer “stories”"),
+        ({"layer": "parrots"}, "There is no layer “parrots”"),
         ({"kind": "dragons"}, "There is no kind “dragons”"),
         ({"category": "nope"}, "There is no category “nope”"),
         ({"category": [f"c{n}" for n in range(30)]}, "Choose at most 20 values of category"),

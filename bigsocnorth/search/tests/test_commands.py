@@ -24,5 +24,5 @@ def test_rebuild_of_one_type(indexed_entry, capsys):
 
 
 def test_rebuild_of_an_unknown_type_says_which(db):
-    with pytest.raises(CommandError, match="No search type called story"):
-        call_command("search_rebuild", "--type", "story")
+    with pytest.raises(CommandError, match="No search type called parrot"):
+        call_command("search_rebuild", "--type", "parrot")

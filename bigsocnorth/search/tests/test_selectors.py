@@ -107,8 +107,8 @@ def test_filter_by_category_and_type(indexed_entry, innovation, leeds):
     [
         (
             "type",
-            "story",
-            "There is no type “story” to search. Choose one of: Directory entry (entry)",
+            "parrot",
+            "There is no type “parrot” to search. Choose one of: Directory entry (entry), Story",
         ),
         ("category", "knitting", "There is no category “knitting”"),
         ("area", "wales", "There is no area “wales” in the North"),
@@ -225,7 +225,7 @@ def test_any_text_either_searches_or_explains(indexed_entry, query):
 
 @pytest.fixture
 def second_type(db):
-    """Another registered type beside entries, as stories or events will be."""
+    """Another registered type beside entries and stories, as events will be."""
     from django.contrib.contenttypes.models import ContentType
 
     from bigsocnorth.places.models import LocalAuthority
@@ -243,12 +243,12 @@ def second_type(db):
 
     registry.register(
         LocalAuthority,
-        key="story",
-        label="Story",
+        key="theatre_news",
+        label="Theatre news",
         build=build,
         categories=lambda: [("arts", "Arts")],
     )
-    searchable = registry.searchable_type_for_key("story")
+    searchable = registry.searchable_type_for_key("theatre_news")
     content_type = ContentType.objects.get_for_model(LocalAuthority)
     # Local authorities have no status: written straight in, as sync would for published ones.
     services._documents_write(
@@ -268,13 +268,13 @@ def test_several_types_are_searched_together_and_filtered_apart(indexed_entry, l
         "Theatre news from York",
     }
     assert found("theatre", type="entry") == ["Leeds Youth Theatre"]
-    assert set(found("theatre", type="story")) == {
+    assert set(found("theatre", type="theatre_news")) == {
         "Theatre news from Leeds",
         "Theatre news from York",
     }
-    assert found("theatre", type="story", area="leeds") == ["Theatre news from Leeds"]
-    assert found("theatre", category="arts") == found("theatre", type="story")
+    assert found("theatre", type="theatre_news", area="leeds") == ["Theatre news from Leeds"]
+    assert found("theatre", category="arts") == found("theatre", type="theatre_news")
     [result] = search_result_list(search=check_search_input(q="pantomimes york")).results
-    assert str(result.type_label) == "Story"
+    assert str(result.type_label) == "Theatre news"
     assert ("arts", "Arts") in selectors.category_choices()
-    assert ("story", "Story") in selectors.type_choices()
+    assert ("theatre_news", "Theatre news") in selectors.type_choices()

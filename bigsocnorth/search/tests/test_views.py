@@ -80,7 +80,7 @@ def test_history_restore_gets_the_whole_page(client, indexed_entry):
         ({"q": "🙂 ***"}, "only punctuation or symbols"),
         ({"q": "food", "area": "atlantis"}, "There is no area “atlantis” in the North."),
         ({"q": "food", "category": "<b>x</b>"}, "There is no category “&lt;b&gt;x&lt;/b&gt;”."),
-        ({"q": "food", "type": "story"}, "There is no type “story” to search."),
+        ({"q": "food", "type": "parrot"}, "There is no type “parrot” to search."),
     ],
 )
 def test_problems_are_explained_next_to_the_field(client, params, message):
