@@ -323,3 +323,21 @@ def test_deleting_an_account_deletes_its_drafts_and_keeps_its_published_stories(
     published.refresh_from_db()
     assert published.author is None and published.status == Status.PUBLISHED
     assert not os.path.exists(picture)
+
+
+def test_a_new_story_in_a_followed_area_reaches_the_daily_digest(moderator):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from bigsocnorth.notifications import digests
+    from bigsocnorth.notifications.models import EmailFrequency
+
+    follower = UserFactory()  # daily digests are the default
+    follow_create(user=follower, target=LocalAuthority.objects.get(name="Calderdale"))
+    story = _story(moderator, title="Flood wardens, street by street", **HEBDEN_BRIDGE)
+    digests.digest_run(frequency=EmailFrequency.DAILY, now=timezone.now() + timedelta(days=1))
+    [email] = [message for message in mail.outbox if follower.email in message.to]
+    assert "A new story in Calderdale: “Flood wardens, street by street”" in email.body
+    assert story.get_absolute_url() in email.body
