@@ -8,7 +8,7 @@ from django.http import Http404
 
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.moderation.models import Status
-from bigsocnorth.moderation.permissions import check_view_permission, filter_visible_to
+from bigsocnorth.moderation.permissions import check_view_permission
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.selectors import area_get_by_slug
 from bigsocnorth.stories.models import Story
@@ -19,17 +19,13 @@ PER_PAGE = 20
 def _stories() -> QuerySet[Story]:
     return (
         Story.objects.select_related(
-            "author", "on_behalf_of", "local_authority__region", "feed__entry"
+            "author__profile", "on_behalf_of", "local_authority__region", "feed__entry"
         )
         .prefetch_related(
             Prefetch("about", queryset=Entry.objects.only("id", "name", "slug", "status"))
         )
         .defer("local_authority__boundary")
     )
-
-
-def story_queryset_visible_to(*, user) -> QuerySet[Story]:
-    return filter_visible_to(user=user, queryset=_stories())
 
 
 def published_stories() -> QuerySet[Story]:
@@ -107,11 +103,6 @@ def story_list_for_area(*, area, limit: int) -> tuple[list[Story], int]:
     first = list(stories[:limit])
     # A short first page is all of them: no second query to count.
     return first, (len(first) if len(first) < limit else stories.count())
-
-
-def stories_by_author(*, author, user) -> QuerySet[Story]:
-    """An author's stories: all of them for the author and moderators, else the published."""
-    return story_queryset_visible_to(user=user).filter(author=author).order_by("-created_at")
 
 
 def entries_by_reference(references: list[str]) -> tuple[list[Entry], list[str]]:

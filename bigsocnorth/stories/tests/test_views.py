@@ -319,3 +319,21 @@ def test_a_profile_lists_the_persons_published_stories(client, moderator):
     text = client.get(moderator.profile.get_absolute_url()).content.decode()
     assert "Told in my own words" in text
     assert "Not yet ready" not in text
+
+
+def test_the_list_takes_the_same_queries_for_two_stories_or_twenty(
+    client, moderator, django_assert_max_num_queries
+):
+    entry = EntryFactory()
+    for number in range(2):
+        _published(UserFactory(role="moderator"), title=f"Story {number}", about=[entry],
+                   latitude=53.742, longitude=-2.014)  # fmt: skip
+    client.get(reverse("stories:story_list"))  # warm the caches
+    # The area choices (regions, authorities), the count, the stories, the groups they are about.
+    with django_assert_max_num_queries(5) as few:
+        client.get(reverse("stories:story_list"))
+    for number in range(18):
+        _published(UserFactory(role="moderator"), title=f"More {number}", about=[entry],
+                   latitude=53.742, longitude=-2.014)  # fmt: skip
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert "More 17" in client.get(reverse("stories:story_list")).content.decode()
