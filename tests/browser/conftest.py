@@ -31,6 +31,13 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 WIDTHS = {"desktop": (1280, 900), "phone": (360, 740)}
+# Background tasks run at once, inside the request, so a journey sees their result.
+IMMEDIATE_TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+        "QUEUES": settings.TASK_QUEUES,
+    }
+}
 SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 _axe = Axe()
 _WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]

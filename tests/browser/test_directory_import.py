@@ -9,22 +9,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.moderation.models import Status
-from tests.browser.conftest import check_page, log_in, visit
+from tests.browser.conftest import IMMEDIATE_TASKS, check_page, log_in, visit
 
 # The live server sees only committed data (conftest.py reloads the reference data).
 pytestmark = pytest.mark.django_db(transaction=True)
 
-IMMEDIATE_TASKS = {
-    "default": {
-        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": settings.TASK_QUEUES,
-    }
-}
 HEADER = "name,kind,sector,website,places,place_names\r\n"
 GOOD = 'Walkley Repair Café,project-or-initiative,citizen_led,,"53.3925,-1.4960",Library\r\n'
 BROKEN = "Calderdale Food Network,network,voluntary,food.example.org,,\r\n"

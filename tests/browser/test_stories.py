@@ -21,7 +21,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from django.conf import settings
 from django.test import override_settings
 from django.utils import timezone
 from PIL import ExifTags, Image
@@ -33,17 +32,11 @@ from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.stories import services
 from bigsocnorth.stories.link_tasks import linked_story_preview_fill
 from bigsocnorth.stories.models import PreviewState, Story, StoryKind
-from tests.browser.conftest import check_page, log_in, log_out, visit
+from tests.browser.conftest import IMMEDIATE_TASKS, check_page, log_in, log_out, visit
 
 # The live server sees only committed data (conftest.py reloads the reference data).
 pytestmark = pytest.mark.django_db(transaction=True)
 
-IMMEDIATE_TASKS = {
-    "default": {
-        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "QUEUES": settings.TASK_QUEUES,
-    }
-}
 NEWS_HOST = "127.0.0.2"
 NEWS_NETWORKS = [ipaddress.ip_network(f"{NEWS_HOST}/32")]
 ARTICLE_PATH = "/news/2026/repair-cafe-saves-forty-bikes"
