@@ -389,8 +389,10 @@ def _take(source: FeedSource, entry: Entry, items: list[FeedItem], *, now) -> tu
     taken = skipped = 0
     # Oldest first, so that among stories published in the same second the newest is on top.
     for item in reversed(items):
+        # Shared already (someone's draft does not count), or taken from this feed before.
         if Story.objects.filter(
-            Q(canonical_url=item.canonical_url) | Q(feed=source, feed_item_id=item.item_id)
+            (Q(canonical_url=item.canonical_url) & ~Q(status=Status.DRAFT))
+            | Q(feed=source, feed_item_id=item.item_id)
         ).exists():
             skipped += 1
             continue

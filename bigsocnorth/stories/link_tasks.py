@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import logging
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.tasks import task
 
 from bigsocnorth.stories.canonical import canonical_key
 from bigsocnorth.stories.links import LinkPreview, PreviewError, link_preview, preview_image_fetch
 from bigsocnorth.stories.models import PreviewState, Story
+from bigsocnorth.stories.services import shared_story_with_address
 
 logger = logging.getLogger(__name__)
 
@@ -71,7 +72,7 @@ def _fill(story_id: int, preview: LinkPreview, image) -> str:
             return "gone" if story is None else story.preview_state
         key = _dedupe_key(story, preview)
         if key != story.canonical_url:
-            first = Story.objects.filter(canonical_url=key).exclude(pk=story.pk).first()
+            first = shared_story_with_address(key, exclude_pk=story.pk)
             if first is not None:
                 # The page says it is a story already shared here under another address.
                 story.preview_state = PreviewState.DUPLICATE
@@ -86,19 +87,11 @@ def _fill(story_id: int, preview: LinkPreview, image) -> str:
         story.source_published_at = story.source_published_at or preview.published_at
         story.preview_state = PreviewState.READY
         story.preview_error = ""
-        old_canonical = story.canonical_url
+        # Still a draft (it cannot be published while fetching), so the address
+        # is only checked against shared stories again when it is published.
         story.canonical_url = key
         if image is not None and not story.image:
-            story.image.save("preview.jpg", image, save=False)
+            story.image.save(image.name or "preview.jpg", image, save=False)
             story.image_alt = story.image_alt or preview.title[: Story.ALT_MAX]
-        try:
-            with transaction.atomic():
-                story.save()
-        except IntegrityError:
-            # Claimed by someone else between the check and the save.
-            story.canonical_url = old_canonical
-            story.preview_state = PreviewState.DUPLICATE
-            story.duplicate_of = Story.objects.filter(canonical_url=key).first()
-            story.save()
-            return PreviewState.DUPLICATE
+        story.save()
     return PreviewState.READY

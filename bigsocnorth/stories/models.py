@@ -103,7 +103,7 @@ class Story(ModeratedContent):
     # Linked stories: where the story is, as shared and as the site names it.
     url = models.URLField(_("web address of the story"), max_length=URL_MAX, blank=True)
     # The page's canonical address, normalised (see stories.canonical.canonical_key):
-    # the same story is never linked twice.
+    # the same story is never shared twice (drafts aside, see Meta).
     canonical_url = models.CharField(max_length=URL_MAX, blank=True, editable=False)
     source_name = models.CharField(_("where it was told"), max_length=SOURCE_MAX, blank=True)
     source_published_at = models.DateTimeField(_("first told on"), null=True, blank=True)
@@ -136,10 +136,12 @@ class Story(ModeratedContent):
         verbose_name_plural = _("stories")
         indexes = [models.Index(fields=["status", "-published_at"])]
         constraints = [
+            # Drafts do not count: someone's abandoned draft must not stop
+            # everyone else sharing that story. Publishing checks again.
             models.UniqueConstraint(
                 fields=["canonical_url"],
-                condition=~Q(canonical_url=""),
-                name="story_canonical_url_once",
+                condition=~Q(canonical_url="") & ~Q(status="draft"),
+                name="story_canonical_url_once_shared",
             ),
             models.UniqueConstraint(
                 fields=["feed", "feed_item_id"],

@@ -355,10 +355,8 @@ def story_update(
     keeps its address); a story in review stays in review.
     """
     check_story_edit_permission(user=actor, story=story)
-    if story.duplicate_of_id and action == Action.PUBLISH:
-        raise ValidationError(
-            {"url": [_("This story is already shared here, so it cannot be published twice.")]}
-        )
+    if story.is_linked and action == Action.PUBLISH and story.status == Status.DRAFT:
+        _check_not_shared_already(story)
     has_image = bool(image) or (bool(story.image) and not remove_image)
     fields, clean = _check_all(
         {**values, "author": story.author or actor, "action": action, "kind": story.kind,
@@ -367,9 +365,24 @@ def story_update(
     )  # fmt: skip
     previous = story.status
 
+    never_public = story.published_at is None
+
     def write() -> Story:
+        try:
+            return _update()
+        except IntegrityError:
+            # Another person's share of the same story was published meanwhile:
+            # the instance goes back to what the database still holds.
+            if not story.is_linked:
+                raise
+            story.status = previous
+            if never_public:
+                story.published_at = None
+            _check_not_shared_already(story)
+            raise
+
+    def _update() -> Story:
         with transaction.atomic():
-            never_public = story.published_at is None
             if action == Action.PUBLISH and story.status == Status.DRAFT:
                 _publish_status(story, author=story.author or actor)
             _write(
@@ -383,6 +396,24 @@ def story_update(
         return story
 
     return writing_with_file(story, "image", write)
+
+
+def _check_not_shared_already(story: Story) -> None:
+    """Refuse to publish a link someone else has shared meanwhile; point to theirs."""
+    first = story.duplicate_of or shared_story_with_address(
+        story.canonical_url, exclude_pk=story.pk
+    )
+    if first is None:
+        return
+    if story.duplicate_of_id != first.pk:
+        story.duplicate_of = first
+        story.preview_state = PreviewState.DUPLICATE
+        Story.objects.filter(pk=story.pk).update(
+            duplicate_of=first, preview_state=PreviewState.DUPLICATE
+        )
+    raise ValidationError(
+        {"url": [_("This story is already shared here, so it cannot be published twice.")]}
+    )
 
 
 def story_picture_add(*, actor, story: Story, image, alt: str) -> StoryPicture:
@@ -477,16 +508,30 @@ def check_story_url(url: str) -> tuple[str, str]:
     return url, key
 
 
-def linked_story_start(*, author, url: str) -> Story:
-    """Start sharing a link: a draft that claims the address, with its preview fetched
-    in the background (`linked_story_preview_task`).
+def shared_story_with_address(key: str, *, exclude_pk: int | None = None) -> Story | None:
+    """The story already shared with this canonical address, if any (drafts aside)."""
+    stories = Story.objects.filter(canonical_url=key).exclude(status=Status.DRAFT)
+    if exclude_pk is not None:
+        stories = stories.exclude(pk=exclude_pk)
+    return stories.order_by("pk").first()
 
-    Raises AlreadyShared when the same story (by canonical address) is here already.
+
+def linked_story_start(*, author, url: str) -> Story:
+    """Start sharing a link: a draft with the address, its preview fetched in the
+    background (`linked_story_preview_task`).
+
+    Raises AlreadyShared when the same story (by canonical address) is here
+    already. A person who shares again a link of their own draft gets that draft.
+    Other people's drafts do not count: a draft nobody finishes must not stop
+    anyone else sharing the story.
     """
     url, key = check_story_url(url)
-    existing = Story.objects.filter(canonical_url=key).first()
+    existing = shared_story_with_address(key)
     if existing is not None:
         raise AlreadyShared(existing)
+    own_draft = Story.objects.filter(canonical_url=key, author=author, status=Status.DRAFT).first()
+    if own_draft is not None:
+        return own_draft
     host = key.split("/")[2]
     story = Story(
         author=author,
@@ -499,17 +544,10 @@ def linked_story_start(*, author, url: str) -> Story:
         preview_state=PreviewState.FETCHING,
     )
     story.slug = story_unique_slug(f"link {host}")
-    try:
-        with transaction.atomic():
-            story.save()
-            story_changed(story, previous_status=None)
-            transaction.on_commit(lambda: _enqueue_preview(story.pk))
-    except IntegrityError:
-        # Someone shared it in the moment between the check and the save.
-        existing = Story.objects.filter(canonical_url=key).first()
-        if existing is None:
-            raise
-        raise AlreadyShared(existing) from None
+    with transaction.atomic():
+        story.save()
+        story_changed(story, previous_status=None)
+        transaction.on_commit(lambda: _enqueue_preview(story.pk))
     return story
 
 

@@ -8,8 +8,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.core.exceptions import ValidationError
 from PIL import Image
 
+from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.stories import services
 from bigsocnorth.stories.link_tasks import linked_story_preview_fill
@@ -117,12 +119,20 @@ def test_what_the_person_typed_meanwhile_is_kept(site, member):
 
 def test_a_copy_whose_canonical_address_is_already_shared_points_to_the_first(site, member):
     first = _share(member, f"{site}/news/pool-saved")
-    copy = _share(member, f"{site}/amp/pool-saved")
+    services.linked_story_update(
+        actor=member,
+        story=first,
+        action=Action.PUBLISH,
+        title=first.title,
+        summary="Saved.",
+        image_alt=first.image_alt,
+    )
+    copy = _share(UserFactory(), f"{site}/amp/pool-saved")
     assert copy.preview_state == PreviewState.DUPLICATE
     assert copy.duplicate_of == first
-    with pytest.raises(Exception, match="already shared"):
+    with pytest.raises(ValidationError, match="already shared"):
         services.linked_story_update(
-            actor=member, story=copy, action=Action.PUBLISH, title="x", summary="y"
+            actor=copy.author, story=copy, action=Action.PUBLISH, title="x", summary="y"
         )
 
 

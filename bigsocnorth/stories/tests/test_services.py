@@ -236,7 +236,9 @@ def test_only_drafts_and_stories_in_review_can_be_deleted(member, moderator):
 # --- Linked stories -----------------------------------------------------------------------
 
 
-def test_sharing_a_link_claims_its_canonical_address(member, django_capture_on_commit_callbacks):
+def test_a_shared_story_is_never_shared_twice_but_drafts_claim_nothing(
+    member, moderator, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks() as callbacks:
         story = services.linked_story_start(
             author=member, url="https://www.example.org/a?utm_source=x"
@@ -246,11 +248,36 @@ def test_sharing_a_link_claims_its_canonical_address(member, django_capture_on_c
     assert story.preview_state == PreviewState.FETCHING
     assert story.canonical_url == "https://example.org/a"
     assert len(callbacks) == 1  # the background fetch, queued once the draft exists
+    # Sharing it again gives the person their own draft back.
+    assert services.linked_story_start(author=member, url="http://example.org/a/") == story
 
+    # Someone else's unfinished draft does not stop anyone else sharing it.
+    other = UserFactory()
+    rival = services.linked_story_start(author=other, url="http://example.org/a/")
+    assert rival != story
+
+    Story.objects.filter(pk=story.pk).update(preview_state=PreviewState.READY)
+    story.refresh_from_db()
+    services.linked_story_update(
+        actor=member, story=story, action=Action.PUBLISH, title="A", summary="B"
+    )
+    story.refresh_from_db()
+    assert story.status == Status.IN_REVIEW
+
+    # Once it is shared, a new share is pointed to it, and the rival draft cannot publish.
     with pytest.raises(services.AlreadyShared) as shared:
-        services.linked_story_start(author=UserFactory(), url="http://example.org/a/")
+        services.linked_story_start(author=UserFactory(), url="https://example.org/a#top")
     assert shared.value.story == story
-    assert Story.objects.count() == 1
+    Story.objects.filter(pk=rival.pk).update(preview_state=PreviewState.READY)
+    rival.refresh_from_db()
+    with pytest.raises(ValidationError, match="already shared"):
+        services.linked_story_update(
+            actor=other, story=rival, action=Action.PUBLISH, title="A", summary="B"
+        )
+    rival.refresh_from_db()
+    assert rival.status == Status.DRAFT
+    assert rival.preview_state == PreviewState.DUPLICATE
+    assert rival.duplicate_of == story
 
 
 @pytest.mark.parametrize(
