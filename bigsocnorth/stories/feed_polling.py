@@ -387,6 +387,10 @@ def _take(source: FeedSource, entry: Entry, items: list[FeedItem], *, now) -> tu
     """Create a published story per item not already here (items come newest first);
     returns (taken, skipped)."""
     taken = skipped = 0
+    # The news of a group belongs to its area (its first place's), so it shows on
+    # the area's page and reaches the area's followers; it has no point on the map.
+    first_place = entry.places.order_by("position").first()
+    area_id = first_place.local_authority_id if first_place else None
     # Oldest first, so that among stories published in the same second the newest is on top.
     for item in reversed(items):
         # Shared already (someone's draft does not count), or taken from this feed before.
@@ -411,6 +415,7 @@ def _take(source: FeedSource, entry: Entry, items: list[FeedItem], *, now) -> tu
             source_name=entry.name[: Story.SOURCE_MAX],
             source_published_at=item.published_at,
             preview_state=PreviewState.READY,
+            local_authority_id=area_id,
             slug=story_unique_slug(item.title),
         )
         try:

@@ -16,6 +16,7 @@ from pathlib import Path
 import feedparser
 import pytest
 from django.tasks import task_backends
+from django.test import Client
 from django.utils import timezone
 
 from bigsocnorth.core.tests.local_server import local_http_server
@@ -861,3 +862,16 @@ def test_schedulers_in_two_threads_claim_each_feed_once(member, monkeypatch):
     assert sum(claimed) == 40
     assert len(queued) == 40
     assert len(set(queued)) == 40  # no source queued twice
+
+
+def test_a_groups_news_belongs_to_its_area_but_has_no_point_on_the_map(make_source, server, member):
+    from bigsocnorth.mapping.models import MapItem
+    from bigsocnorth.places.models import LocalAuthority
+
+    calderdale = LocalAuthority.objects.get(name="Calderdale")
+    entry = EntryFactory(author=member, feed_url=f"{server}/rss.xml", located_in=calderdale)
+    feed_poll(make_source("/rss.xml", entry=entry))
+    assert set(Story.objects.values_list("local_authority", flat=True)) == {calderdale.pk}
+    assert not MapItem.objects.filter(layer="stories").exists()
+    area_page = Client().get(calderdale.get_absolute_url()).content.decode()
+    assert "Our new fridge is in" in area_page
