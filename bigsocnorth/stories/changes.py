@@ -14,7 +14,7 @@ from bigsocnorth.mapping.services import map_items_sync
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.search.services import search_document_sync
 from bigsocnorth.stories import notices
-from bigsocnorth.stories.models import Story, StoryKind
+from bigsocnorth.stories.models import Story, StoryKind, StoryTag
 
 
 def story_changed(story: Story, *, previous_status: str | None) -> None:
@@ -32,6 +32,14 @@ def story_changed(story: Story, *, previous_status: str | None) -> None:
     prefetch_related_objects([story], "about")
     search_document_sync(obj=story)
     map_items_sync(obj=story)
+    story_tags_sync(story)
+
+
+def story_tags_sync(story: Story) -> None:
+    """The story's tag rows: its tags while it is published, none otherwise."""
+    StoryTag.objects.filter(story=story).delete()
+    if story.status == Status.PUBLISHED:
+        StoryTag.objects.bulk_create(StoryTag(story=story, tag=tag) for tag in story.tag_list)
 
 
 def _mark_new_voice(story: Story) -> None:

@@ -134,7 +134,19 @@ class Story(ModeratedContent):
         ordering = ["-published_at", "-pk"]
         verbose_name = _("story")
         verbose_name_plural = _("stories")
-        indexes = [models.Index(fields=["status", "-published_at"])]
+        # A page of ids is read from an index alone, for each way the list is
+        # filtered or ordered (docs/benchmarks.md, stories at 100,000).
+        indexes = [
+            models.Index(fields=["status", "-published_at", "-id"], name="story_list_idx"),
+            models.Index(fields=["status", "kind", "-published_at", "-id"], name="story_kind_idx"),
+            models.Index(
+                fields=["status", "-is_new_voice", "-published_at", "-id"], name="story_voice_idx"
+            ),
+            models.Index(
+                fields=["status", "local_authority", "-published_at", "-id"],
+                name="story_area_idx",
+            ),
+        ]
         constraints = [
             # Drafts do not count: someone's abandoned draft must not stop
             # everyone else sharing that story. Publishing checks again.
@@ -167,6 +179,23 @@ class Story(ModeratedContent):
     @property
     def has_place(self) -> bool:
         return self.latitude is not None and self.local_authority_id is not None
+
+
+class StoryTag(models.Model):
+    """One tag of one published story, so "stories tagged floods" is an index look-up.
+
+    Kept by stories.changes with the story's status and tags; only published
+    stories have rows, so a tag's row count is its number of stories.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="tag_rows")
+    tag = models.CharField(max_length=Story.TAGS_MAX)
+
+    class Meta:
+        indexes = [models.Index(fields=["tag", "story"], name="story_tag_idx")]
+
+    def __str__(self) -> str:
+        return self.tag
 
 
 class StoryPicture(models.Model):

@@ -318,7 +318,11 @@ class StoryFeed(Feed):
             .defer(None)
             .order_by("-published_at", "-pk")
         )
-        return list(stories[:FEED_SIZE])
+        found = list(stories[:FEED_SIZE])
+        for story in found:
+            # Rendered once: the description and the content both carry it.
+            story.content_html = story_content_html(story)
+        return found
 
     def item_title(self, story: Story) -> str:
         # Plain text: the feed writer escapes it once (Django's default escapes it twice).
@@ -335,7 +339,7 @@ class StoryFeed(Feed):
         return False
 
     def item_description(self, story: Story) -> str:
-        return story_content_html(story)
+        return story.content_html
 
     def item_pubdate(self, story: Story):
         return story.published_at
@@ -356,7 +360,7 @@ class StoryFeed(Feed):
 
     def item_extra_kwargs(self, story: Story) -> dict:
         return {
-            "content_html": story_content_html(story),
+            "content_html": story.content_html,
             "summary_html": escape(story.summary) if story.summary else None,
             "summary_text": story.summary,
             "external_url": _safe_web_address(story.url) if story.is_linked else "",

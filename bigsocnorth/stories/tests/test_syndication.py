@@ -16,6 +16,7 @@ from django.urls import reverse
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority
+from bigsocnorth.stories.changes import story_tags_sync
 from bigsocnorth.stories.models import Story, StoryKind
 from bigsocnorth.stories.syndication import FEED_SIZE, JSON_FEED_VERSION
 
@@ -67,6 +68,7 @@ def make_story(**fields) -> Story:
     about = values.pop("about", [])
     story = Story.objects.create(**values)
     story.about.set(about)
+    story_tags_sync(story)  # as every write through the services does
     return story
 
 
@@ -653,7 +655,8 @@ def test_query_count_does_not_grow_with_the_number_of_stories(
         ("feed_area", {"area": "yorkshire-and-the-humber"}),
         ("feed_entry", {"slug": entry.slug}),
     ]
-    limits = {"feed_all": 2, "feed_tag": 2, "feed_area": 4, "feed_entry": 7}
+    # An entry's feed reads its stories' ids first (an OR of its two links was slow).
+    limits = {"feed_all": 2, "feed_tag": 2, "feed_area": 4, "feed_entry": 8}
     for name, kwargs in scopes:
         with django_assert_max_num_queries(limits[name]):
             get_feed(client, name, feed_format, **kwargs)
