@@ -8,10 +8,9 @@ told here in Markdown or linked from elsewhere (some from directory
 entries' news feeds), 1 to 5 tags each from about 300 with a Zipf-like
 spread, a place in 70 % of them, links to a few thousand directory entries
 in a quarter of them. Rows (and the tag rows stories.changes keeps) are
-bulk-inserted in the order they were
-written, not made through the services (as bench_map does with its
-points); they are not indexed for search or the map, which the pages
-measured here do not read.
+bulk-inserted in the order they were written, not made through the
+services (as bench_map does with its points); they are not indexed for
+search or the map, which the pages measured here do not read.
 
 Each case is timed through the selectors (the paginator's count and a page
 of 20 with its joins and prefetch) and as a whole request through the test
