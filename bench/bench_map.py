@@ -29,11 +29,11 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from bench.bench_directory_import import measure
+from bench.database import own_database
 from bench.timing import Timing, time_each
 
 POINTS = int(os.environ.get("BENCH_MAP_POINTS", "1000000"))
@@ -923,22 +923,6 @@ def _run_measurements() -> None:
 
 
 def run() -> None:
-    # A database of its own, created and dropped here like a test database,
-    # so the million points never land in the one you work with.
-    settings_dict = connection.settings_dict
-    original_name = settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        test_name = str(settings_dict["NAME"]).replace(".sqlite3", "") + "-bench-map.sqlite3"
-    else:
-        test_name = f"{original_name}_bench_map"
-    settings_dict.setdefault("TEST", {})["NAME"] = test_name
-    print(f"database: {connection.vendor}, {test_name}; {POINTS:,} points")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=KEEP)
-    # As in production: with DEBUG on, Django would keep the text of every query.
-    debug, settings.DEBUG = settings.DEBUG, False
-    try:
+    with own_database("map", keep=KEEP) as name:
+        print(f"database: {connection.vendor}, {name}; {POINTS:,} points")
         _run_measurements()
-    finally:
-        settings.DEBUG = debug
-        if not KEEP:
-            connection.creation.destroy_test_db(original_name, verbosity=0)

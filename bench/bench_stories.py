@@ -42,7 +42,6 @@ from dataclasses import dataclass, field
 from itertools import accumulate
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -58,6 +57,7 @@ from bench.bench_search import (
     SURNAMES,
     VENUES,
 )
+from bench.database import own_database
 from bench.timing import Timing, time_each
 
 STORIES = int(os.environ.get("BENCH_STORIES_COUNT", "100000"))  # published
@@ -825,29 +825,13 @@ def _run_measurements() -> None:
 
 
 def run() -> None:
-    # A database of its own, created and dropped here like a test database,
-    # so the 100,000 stories never land in the one you work with.
-    settings_dict = connection.settings_dict
-    original_name = settings_dict["NAME"]
-    if connection.vendor == "sqlite":
-        test_name = str(settings_dict["NAME"]).replace(".sqlite3", "") + "-bench-stories.sqlite3"
-    else:
-        test_name = f"{original_name}_bench_stories"
-    settings_dict.setdefault("TEST", {})["NAME"] = test_name
-    print(f"database: {connection.vendor}, {test_name}; {STORIES:,} published stories")
-    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False, keepdb=KEEP)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT version()"
-            if connection.vendor == "postgresql"
-            else "SELECT 'SQLite ' || sqlite_version()"
-        )
-        print(f"Python {platform.python_version()}, {cursor.fetchone()[0].split(' (')[0]}")
-    # As in production: with DEBUG on, Django would keep the text of every query.
-    debug, settings.DEBUG = settings.DEBUG, False
-    try:
+    with own_database("stories", keep=KEEP) as name:
+        print(f"database: {connection.vendor}, {name}; {STORIES:,} published stories")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT version()"
+                if connection.vendor == "postgresql"
+                else "SELECT 'SQLite ' || sqlite_version()"
+            )
+            print(f"Python {platform.python_version()}, {cursor.fetchone()[0].split(' (')[0]}")
         _run_measurements()
-    finally:
-        settings.DEBUG = debug
-        if not KEEP:
-            connection.creation.destroy_test_db(original_name, verbosity=0)
