@@ -98,7 +98,8 @@ class StoryForm(forms.Form):
     def __init__(self, *args, user=None, linked: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         self.linked = linked
-        for name in ("title", "body"):
+        # What publishing needs (the service checks it): shown without "(optional)".
+        for name in ("title", "summary") if linked else ("title", "body"):
             self.fields[name].needed_to_publish = True
         self.fields["on_behalf_of"].queryset = entries_told_for_choices(user=user)
         if linked:

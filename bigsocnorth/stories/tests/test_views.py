@@ -338,3 +338,14 @@ def test_the_list_takes_the_same_queries_for_two_stories_or_twenty(
                    latitude=53.742, longitude=-2.014)  # fmt: skip
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert "More 17" in client.get(reverse("stories:story_list")).content.decode()
+
+
+def test_what_publishing_needs_is_not_marked_optional(client, member):
+    client.force_login(member)
+    own = client.get(reverse("stories:story_create")).content.decode()
+    assert re.search(r'for="id_title">Title</label>', own)
+    assert re.search(r'for="id_body">Your story</label>', own)
+    assert re.search(r'for="id_summary">Summary <span class="optional">', own)
+    story = services.linked_story_start(author=member, url="https://example.org/a")
+    linked = client.get(reverse("stories:story_edit", args=[story.slug])).content.decode()
+    assert re.search(r'for="id_summary">Summary</label>', linked)
