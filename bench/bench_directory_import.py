@@ -79,8 +79,8 @@ def _point_in(area, rng: random.Random) -> tuple[float, float] | None:
 
 def write_rows(path: Path, rows: int) -> int:
     """A realistic import file of `rows` rows; returns its size in bytes."""
-    from bigsocnorth.directory.csv_export import COLUMNS
     from bigsocnorth.directory.models import Category, EntryKind, Sector
+    from bigsocnorth.directory.opendata.csv_export import COLUMNS
     from bigsocnorth.places.models import LocalAuthority
 
     rng = random.Random(SEED)
@@ -218,7 +218,7 @@ def _plain_parse(path: Path) -> dict:
 
 
 def _dry_run(path: Path) -> dict:
-    from bigsocnorth.directory.csv_import import entry_import_check
+    from bigsocnorth.directory.opendata.csv_import import entry_import_check
 
     report = entry_import_check(path=path)
     return {"rows": report.rows, "errors": report.with_errors, "file_error": report.file_error}
@@ -273,8 +273,8 @@ def _check_one_by_one(path: Path, sample: int) -> dict:
     from django.core.exceptions import ValidationError
 
     from bigsocnorth.accounts.models import User
-    from bigsocnorth.directory.duplicates import entry_likely_duplicates
-    from bigsocnorth.directory.services import check_entry_fields
+    from bigsocnorth.directory.entries.duplicates import entry_likely_duplicates
+    from bigsocnorth.directory.entries.services import check_entry_fields
 
     moderator = User.objects.get(email="bench-moderator@example.org")
     checked = 0
@@ -296,7 +296,7 @@ def _check_one_by_one(path: Path, sample: int) -> dict:
 
 def _import(path: Path) -> dict:
     from bigsocnorth.accounts.models import User
-    from bigsocnorth.directory.csv_import import entry_import_write
+    from bigsocnorth.directory.opendata.csv_import import entry_import_write
 
     moderator = User.objects.get(email="bench-moderator@example.org")
     result = entry_import_write(path=path, actor=moderator, file_name=path.name)
@@ -306,7 +306,7 @@ def _import(path: Path) -> dict:
 def _create_one_by_one(path: Path, sample: int) -> dict:
     """Baseline import: entry_create for each row, each committed on its own as from the form."""
     from bigsocnorth.accounts.models import User
-    from bigsocnorth.directory.services import entry_create
+    from bigsocnorth.directory.entries.services import entry_create
 
     moderator = User.objects.get(email="bench-moderator@example.org")
     rows = _rows_as_values(path, sample)
@@ -322,8 +322,9 @@ def _export(how: str) -> dict:
     from django.test import RequestFactory
 
     from bigsocnorth.core.csv import csv_rows
-    from bigsocnorth.directory import csv_export, data_views
     from bigsocnorth.directory.models import EntryPlace
+    from bigsocnorth.directory.opendata import csv_export
+    from bigsocnorth.directory.opendata import views as data_views
 
     request = RequestFactory().get("/directory/export.csv")
     if how == "ours":
@@ -364,8 +365,8 @@ def _import_announcing_each(path: Path, sample: int) -> dict:
     """The import with changes.entry_changed per entry (notices one by one) instead of the
     bulk search sync: what the import would cost if each entry were announced."""
     from bigsocnorth.accounts.models import User
-    from bigsocnorth.directory import csv_import
     from bigsocnorth.directory.changes import entry_changed
+    from bigsocnorth.directory.opendata import csv_import
 
     head = path.with_name(f"head-{sample}.csv")
     with path.open(encoding="utf-8") as source, head.open("w", encoding="utf-8") as target:

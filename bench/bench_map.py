@@ -708,7 +708,8 @@ def _list_phase(viewports: list[Viewport]) -> None:
 def _edit_phase(rng: random.Random) -> None:
     from bigsocnorth.accounts.models import Role, User
     from bigsocnorth.accounts.tests.factories import UserFactory
-    from bigsocnorth.directory import changes, services
+    from bigsocnorth.directory import changes
+    from bigsocnorth.directory.entries import services
     from bigsocnorth.directory.models import Category, EntryKind
     from bigsocnorth.mapping.models import MapItem
     from bigsocnorth.moderation.services import content_hide, content_restore

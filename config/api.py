@@ -12,9 +12,9 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from bigsocnorth.accounts.api import router as accounts_router
-from bigsocnorth.directory.api import router as directory_router
-from bigsocnorth.directory.hsds_api import router as directory_hsds_router
-from bigsocnorth.directory.network_api import router as directory_network_router
+from bigsocnorth.directory.entries.api import router as directory_router
+from bigsocnorth.directory.networks.api import router as directory_network_router
+from bigsocnorth.directory.opendata.api import router as directory_hsds_router
 from bigsocnorth.mapping.api import router as mapping_router
 from bigsocnorth.places.api import router as places_router
 from bigsocnorth.search.api import router as search_router

@@ -13,11 +13,11 @@ class DirectoryConfig(AppConfig):
 
         registry.register(Entry, title_attr="name", on_change=entry_changed)
 
+        from bigsocnorth.directory.entries.selectors import category_list
         from bigsocnorth.directory.search_document import (
             entry_search_fields,
             entry_search_queryset,
         )
-        from bigsocnorth.directory.selectors import category_list
         from bigsocnorth.search import registry as search_registry
 
         search_registry.register(
@@ -29,8 +29,8 @@ class DirectoryConfig(AppConfig):
             categories=lambda: [(category.slug, category.name) for category in category_list()],
         )
 
+        from bigsocnorth.directory.entries.selectors import entry_kind_list
         from bigsocnorth.directory.map_points import entry_map_points, entry_map_queryset
-        from bigsocnorth.directory.selectors import entry_kind_list
         from bigsocnorth.mapping import registry as map_registry
 
         map_registry.register(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from bigsocnorth.directory.selectors import entry_list_for_area
+from bigsocnorth.directory.entries.selectors import entry_list_for_area
 from bigsocnorth.places.sections import AreaSection
 
 AREA_PAGE_ENTRIES = 10

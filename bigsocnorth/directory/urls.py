@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from bigsocnorth.directory import data_views, editor_views, merge_views, network_views, views
+from bigsocnorth.directory.editors import views as editor_views
+from bigsocnorth.directory.entries import views
+from bigsocnorth.directory.networks import views as network_views
+from bigsocnorth.directory.opendata import views as data_views
 
 app_name = "directory"
 
@@ -11,7 +14,7 @@ urlpatterns = [
     # Before <slug>: "new" must never be taken for an entry's slug.
     path("new/", views.entry_create, name="entry_create"),
     path("duplicates/", views.entry_duplicates, name="entry_duplicates"),
-    # Networks (network_views). Before <slug>: "networks" is a page, not an entry.
+    # Networks (networks/views.py). Before <slug>: "networks" is a page, not an entry.
     path("networks/", network_views.network_list, name="network_list"),
     path("networks/graph/", network_views.network_graph, name="network_graph"),
     path(
@@ -24,7 +27,7 @@ urlpatterns = [
         network_views.network_graph_connections_csv,
         name="network_graph_connections_csv",
     ),
-    # Open data (data_views). Before <slug>: "import" is a page, not an entry.
+    # Open data (opendata/views.py). Before <slug>: "import" is a page, not an entry.
     path("export.csv", data_views.entry_export_csv, name="entry_export_csv"),
     path("import/", data_views.entry_import, name="entry_import"),
     path("import/<uuid:job_id>/", data_views.entry_import_detail, name="entry_import_detail"),
@@ -64,5 +67,5 @@ urlpatterns = [
         editor_views.editor_request_decide,
         name="editor_request_decide",
     ),
-    path("<slug:slug>/merge/", merge_views.entry_merge, name="entry_merge"),
+    path("<slug:slug>/merge/", editor_views.entry_merge, name="entry_merge"),
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from bigsocnorth.directory import selectors as directory_selectors
+from bigsocnorth.directory.entries import selectors as directory_selectors
 from bigsocnorth.directory.permissions import check_entry_edit_permission
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.stories.feed_polling import FEED_ITEMS_FIRST_POLL, feed_poll_interval

@@ -22,9 +22,9 @@ from django.utils.translation import gettext as _
 from bigsocnorth.core.files import writing_with_file
 from bigsocnorth.core.images import ImageRules, image_clean
 from bigsocnorth.core.text import without_control_characters
+from bigsocnorth.directory.entries.services import tags_normalise
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.permissions import can_edit_entry
-from bigsocnorth.directory.services import tags_normalise
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.services import content_initial_status
 from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point

@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_safe
 
 from bigsocnorth.core.markdown import render_markdown
+from bigsocnorth.directory.entries.selectors import EntryMoved, entry_get_for_view
 from bigsocnorth.directory.models import Entry
-from bigsocnorth.directory.selectors import EntryMoved, entry_get_for_view
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.selectors import area_get_by_slug

@@ -17,8 +17,9 @@ from datetime import date
 from django.conf import settings
 from django.utils.text import slugify
 
-from bigsocnorth.directory import network_services, services
+from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Category, Entry, EntryKind
+from bigsocnorth.directory.networks import services as network_services
 from bigsocnorth.moderation import services as moderation_services
 from bigsocnorth.moderation.models import FlagReason, Status
 from bigsocnorth.places.gazetteer import gazetteer_get

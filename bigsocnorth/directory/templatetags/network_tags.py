@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django import template
 
-from bigsocnorth.directory import network_selectors as selectors
+from bigsocnorth.directory.networks import selectors
 from bigsocnorth.directory.permissions import can_edit_entry, can_manage_network_members
 
 register = template.Library()

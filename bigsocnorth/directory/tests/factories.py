@@ -6,7 +6,7 @@ import datetime
 
 import factory
 
-from bigsocnorth.directory.duplicates import name_key
+from bigsocnorth.directory.entries.duplicates import name_key
 from bigsocnorth.directory.models import Entry, EntryKind, EntryPlace, Sector
 from bigsocnorth.moderation.models import Status
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bigsocnorth.directory.duplicates import entry_likely_duplicates, name_key, website_key
+from bigsocnorth.directory.entries.duplicates import entry_likely_duplicates, name_key, website_key
 from bigsocnorth.directory.models import EntryIdentifier
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status

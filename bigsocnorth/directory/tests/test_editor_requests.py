@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import editor_requests
+from bigsocnorth.directory.editors import services
 from bigsocnorth.directory.models import EditorRequest, RequestStatus
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
@@ -24,49 +24,49 @@ def entry(editor):
 
 
 def test_a_member_asks_and_an_editor_approves(entry, editor, member):
-    request = editor_requests.editor_request_create(
+    request = services.editor_request_create(
         entry=entry, requester=member, message="I am the  treasurer.\n"
     )
     assert request.status == RequestStatus.PENDING
     assert request.message == "I am the  treasurer."
-    assert editor_requests.editor_request_approve(actor=editor, request=request) is True
+    assert services.editor_request_approve(actor=editor, request=request) is True
     request.refresh_from_db()
     assert request.status == RequestStatus.APPROVED
     assert request.decided_by == editor
     assert entry.editors.filter(pk=member.pk).exists()
     # Answering twice changes nothing.
-    assert editor_requests.editor_request_decline(actor=editor, request=request) is False
+    assert services.editor_request_decline(actor=editor, request=request) is False
     assert entry.editors.filter(pk=member.pk).exists()
 
 
 def test_a_moderator_may_decline(entry, member, moderator):
-    request = editor_requests.editor_request_create(entry=entry, requester=member)
-    assert editor_requests.editor_request_decline(actor=moderator, request=request)
+    request = services.editor_request_create(entry=entry, requester=member)
+    assert services.editor_request_decline(actor=moderator, request=request)
     request.refresh_from_db()
     assert request.status == RequestStatus.DECLINED
     assert not entry.editors.filter(pk=member.pk).exists()
 
 
 def test_someone_else_cannot_answer(entry, member):
-    request = editor_requests.editor_request_create(entry=entry, requester=member)
+    request = services.editor_request_create(entry=entry, requester=member)
     with pytest.raises(PermissionDenied):
-        editor_requests.editor_request_approve(actor=UserFactory(), request=request)
+        services.editor_request_approve(actor=UserFactory(), request=request)
     with pytest.raises(PermissionDenied):
-        editor_requests.editor_request_approve(actor=member, request=request)
+        services.editor_request_approve(actor=member, request=request)
     request.refresh_from_db()
     assert request.status == RequestStatus.PENDING
 
 
 def test_an_editor_cannot_ask_again(entry, editor):
     with pytest.raises(ValidationError, match="already an editor"):
-        editor_requests.editor_request_create(entry=entry, requester=editor)
+        services.editor_request_create(entry=entry, requester=editor)
     assert not EditorRequest.objects.exists()
 
 
 def test_asking_twice_is_refused(entry, member):
-    editor_requests.editor_request_create(entry=entry, requester=member)
+    services.editor_request_create(entry=entry, requester=member)
     with pytest.raises(ValidationError, match="already asked"):
-        editor_requests.editor_request_create(entry=entry, requester=member)
+        services.editor_request_create(entry=entry, requester=member)
     assert EditorRequest.objects.count() == 1
 
 
@@ -74,18 +74,18 @@ def test_asking_twice_is_refused(entry, member):
 def test_only_published_entries_take_requests(member, status):
     entry = EntryFactory(status=status)
     with pytest.raises(ValidationError, match="no published entry"):
-        editor_requests.editor_request_create(entry=entry, requester=member)
+        services.editor_request_create(entry=entry, requester=member)
 
 
 def test_bad_requests_are_refused(entry, member):
     from django.contrib.auth.models import AnonymousUser
 
     with pytest.raises(ValidationError, match="Log in"):
-        editor_requests.editor_request_create(entry=entry, requester=AnonymousUser())
+        services.editor_request_create(entry=entry, requester=AnonymousUser())
     with pytest.raises(ValidationError, match="no published entry"):
-        editor_requests.editor_request_create(entry=None, requester=member)
+        services.editor_request_create(entry=None, requester=member)
     with pytest.raises(ValidationError, match="at most 1,000"):
-        editor_requests.editor_request_create(entry=entry, requester=member, message="x" * 1001)
+        services.editor_request_create(entry=entry, requester=member, message="x" * 1001)
     assert not EditorRequest.objects.exists()
 
 
@@ -128,7 +128,7 @@ def test_a_second_request_shows_the_message_on_the_form(client, entry, member):
 
 
 def test_an_unknown_decision_or_request_is_404(client, entry, editor, member):
-    request = editor_requests.editor_request_create(entry=entry, requester=member)
+    request = services.editor_request_create(entry=entry, requester=member)
     client.force_login(editor)
     bad = reverse("directory:editor_request_decide", args=[entry.slug, request.pk, "maybe"])
     assert client.post(bad).status_code == 404
@@ -145,7 +145,7 @@ def test_an_unknown_decision_or_request_is_404(client, entry, editor, member):
 def test_the_editors_hear_of_a_request_and_the_asker_of_the_answer(entry, editor, member):
     from bigsocnorth.notifications.models import Notification
 
-    request = editor_requests.editor_request_create(entry=entry, requester=member)
+    request = services.editor_request_create(entry=entry, requester=member)
     assert list(Notification.objects.values_list("recipient", flat=True)) == [editor.pk]
-    editor_requests.editor_request_approve(actor=editor, request=request)
+    services.editor_request_approve(actor=editor, request=request)
     assert Notification.objects.filter(recipient=member).count() == 1

@@ -10,9 +10,10 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
-from bigsocnorth.directory import csv_export, services
-from bigsocnorth.directory.merge import entry_merge
+from bigsocnorth.directory.editors.services import entry_merge
+from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Category, EntryKind
+from bigsocnorth.directory.opendata import csv_export
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority

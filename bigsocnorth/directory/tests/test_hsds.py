@@ -16,8 +16,8 @@ from PIL import Image
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from bigsocnorth.directory import services
-from bigsocnorth.directory.merge import entry_merge
+from bigsocnorth.directory.editors.services import entry_merge
+from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Category, EntryKind
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status

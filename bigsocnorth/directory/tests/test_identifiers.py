@@ -1,6 +1,6 @@
 import pytest
 
-from bigsocnorth.directory.identifiers import InvalidIdentifier, identifier_parse
+from bigsocnorth.directory.entries.identifiers import InvalidIdentifier, identifier_parse
 
 
 @pytest.mark.parametrize(

@@ -16,14 +16,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import csv_import, import_jobs, services
-from bigsocnorth.directory.csv_export import COLUMNS
-from bigsocnorth.directory.csv_import import (
+from bigsocnorth.directory.entries import services
+from bigsocnorth.directory.models import Category, Entry, EntryIdentifier, EntryKind, EntryPlace
+from bigsocnorth.directory.opendata import csv_import, import_jobs
+from bigsocnorth.directory.opendata.csv_export import COLUMNS
+from bigsocnorth.directory.opendata.csv_import import (
     ImportHasErrors,
     entry_import_check,
     entry_import_write,
 )
-from bigsocnorth.directory.models import Category, Entry, EntryIdentifier, EntryKind, EntryPlace
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import AuditLog, Status
 from bigsocnorth.places.models import LocalAuthority

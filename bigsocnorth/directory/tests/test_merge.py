@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import merge
+from bigsocnorth.directory.editors import services as editor_services
 from bigsocnorth.directory.models import EditorRequest, EntryIdentifier, EntryKind, Membership
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import AuditLog, Status
@@ -32,7 +32,7 @@ def test_memberships_editors_identifiers_and_requests_move_and_the_old_one_redir
     EditorRequest.objects.create(entry=source, requester=asker)
     earlier = EntryFactory(name="Walkley Repair", status=Status.ARCHIVED, merged_into=source)
 
-    merge.entry_merge(actor=moderator, source=source, target=target, reason="Same group")
+    editor_services.entry_merge(actor=moderator, source=source, target=target, reason="Same group")
 
     source.refresh_from_db()
     earlier.refresh_from_db()
@@ -62,23 +62,23 @@ def test_memberships_editors_identifiers_and_requests_move_and_the_old_one_redir
 def test_a_network_merged_into_its_own_member_loses_that_membership(moderator, network):
     member = EntryFactory(kind=network.kind)
     Membership.objects.create(network=network, member=member, status="approved")
-    merge.entry_merge(actor=moderator, source=network, target=member)
+    editor_services.entry_merge(actor=moderator, source=network, target=member)
     assert not Membership.objects.exists()
 
 
 def test_only_moderators_merge(member, network):
     with pytest.raises(PermissionDenied):
-        merge.entry_merge(actor=member, source=EntryFactory(), target=network)
+        editor_services.entry_merge(actor=member, source=EntryFactory(), target=network)
 
 
 def test_nonsense_merges_are_refused(moderator, network):
     with pytest.raises(ValidationError, match="into itself"):
-        merge.entry_merge(actor=moderator, source=network, target=network)
+        editor_services.entry_merge(actor=moderator, source=network, target=network)
     merged = EntryFactory(merged_into=network, status=Status.ARCHIVED)
     with pytest.raises(ValidationError, match="already merged"):
-        merge.entry_merge(actor=moderator, source=merged, target=network)
+        editor_services.entry_merge(actor=moderator, source=merged, target=network)
     with pytest.raises(ValidationError, match="merge into that one"):
-        merge.entry_merge(actor=moderator, source=EntryFactory(), target=merged)
+        editor_services.entry_merge(actor=moderator, source=EntryFactory(), target=merged)
     assert not AuditLog.objects.exists()
 
 
@@ -107,7 +107,7 @@ def test_followers_move_to_the_entry_that_stays(moderator, network):
     follow_create(user=both, target=source)
     follow_create(user=both, target=network)
     follow_create(user=only_source, target=source)
-    merge.entry_merge(actor=moderator, source=source, target=network)
+    editor_services.entry_merge(actor=moderator, source=source, target=network)
     followers = Follow.objects.filter(object_id=network.pk).values_list("user", flat=True)
     assert sorted(followers) == sorted([both.pk, only_source.pk])
     assert not Follow.objects.filter(object_id=source.pk).exists()

@@ -6,8 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import network_selectors as selectors
 from bigsocnorth.directory.models import EntryKind, Membership, RequestStatus
+from bigsocnorth.directory.networks import selectors
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 

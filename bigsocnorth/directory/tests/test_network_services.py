@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import network_services as services
 from bigsocnorth.directory.models import EntryKind, Membership, RequestStatus
+from bigsocnorth.directory.networks import services
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 
@@ -250,7 +250,7 @@ def test_someone_elses_entry_in_review_is_treated_as_unknown(network, network_ed
 def test_your_own_entry_in_review_may_join_but_is_not_shown_publicly(network, network_editor):
     from django.contrib.auth.models import AnonymousUser
 
-    from bigsocnorth.directory import network_selectors
+    from bigsocnorth.directory.networks import selectors as network_selectors
 
     own = EntryFactory(name="My new group", status=Status.IN_REVIEW, author=network_editor)
     services.membership_add(actor=network_editor, network=network, member=own)

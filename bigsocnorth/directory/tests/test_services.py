@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import services
+from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status

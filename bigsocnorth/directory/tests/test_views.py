@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import services
+from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status

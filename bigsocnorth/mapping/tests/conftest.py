@@ -25,7 +25,7 @@ def moderator_author(db):
 @pytest.fixture
 def add_entry(moderator_author):
     """Create a published entry through the directory's own service (which maps it)."""
-    from bigsocnorth.directory import services
+    from bigsocnorth.directory.entries import services
 
     def add(name, *points, kind="organisation", categories=(), approximate=False):
         return services.entry_create(

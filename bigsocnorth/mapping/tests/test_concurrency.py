@@ -24,7 +24,7 @@ EDITOR = textwrap.dedent(
 
     django.setup()
     from bigsocnorth.accounts.models import User
-    from bigsocnorth.directory import services
+    from bigsocnorth.directory.entries import services
     from bigsocnorth.directory.models import Entry
     from bigsocnorth.moderation import services as moderation
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bigsocnorth.directory import services
+from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Category, Entry, EntryKind
 from bigsocnorth.mapping.services import map_items_sync
 from bigsocnorth.mapping.tests.conftest import assert_counts_exact

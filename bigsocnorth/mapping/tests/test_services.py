@@ -4,7 +4,8 @@ import pytest
 from django.db import transaction
 
 from bigsocnorth.accounts.tests.factories import UserFactory
-from bigsocnorth.directory import merge, services
+from bigsocnorth.directory.editors import services as editor_services
+from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Category, Entry
 from bigsocnorth.mapping.models import MapCell, MapItem
 from bigsocnorth.mapping.services import map_items_sync, map_rebuild
@@ -114,7 +115,7 @@ def test_a_rename_alone_changes_no_counts(add_entry, moderator_author):
 def test_a_merged_entry_leaves_the_map(add_entry, moderator):
     source = add_entry("Duplicate", SHEFFIELD)
     target = add_entry("Original", WALKLEY)
-    merge.entry_merge(actor=moderator, source=source, target=target)
+    editor_services.entry_merge(actor=moderator, source=source, target=target)
     assert _items(source) == []
     assert len(_items(target)) == 1
     assert_counts_exact()

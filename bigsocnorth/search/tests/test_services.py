@@ -4,9 +4,9 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bigsocnorth.directory import services as directory_services
 from bigsocnorth.directory.changes import entry_changed
-from bigsocnorth.directory.merge import entry_merge
+from bigsocnorth.directory.editors.services import entry_merge
+from bigsocnorth.directory.entries import services as directory_services
 from bigsocnorth.directory.models import Entry, EntryKind
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation import services as moderation

@@ -30,7 +30,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bigsocnorth.directory.csv_import import (
+from bigsocnorth.directory.opendata.csv_import import (
     ImportHasErrors,
     ImportReport,
     entry_import_check,

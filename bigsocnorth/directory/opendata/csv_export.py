@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from bigsocnorth.directory import selectors
+from bigsocnorth.directory.entries import selectors
 from bigsocnorth.directory.models import Entry, EntryIdentifier, EntryPlace
 
 # Entries read from the database at a time (each chunk costs 5 queries).

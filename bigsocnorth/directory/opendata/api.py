@@ -3,7 +3,7 @@
 Public and the same for every caller: published entries only. The paged
 list has HSDS's paging members (total_items, total_pages, page_number,
 size, first_page, last_page, empty, contents); the mapping itself is in
-directory.hsds.
+directory.opendata.hsds.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 
 from bigsocnorth.core.schemas import Message
-from bigsocnorth.directory import hsds
-from bigsocnorth.directory.selectors import EntryMoved
+from bigsocnorth.directory.entries.selectors import EntryMoved
+from bigsocnorth.directory.opendata import hsds
 
 router = Router(tags=["open data (HSDS 3)"])
 

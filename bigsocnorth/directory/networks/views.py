@@ -19,10 +19,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bigsocnorth.core.csv import csv_response
-from bigsocnorth.directory import network_selectors as selectors
-from bigsocnorth.directory import network_services as services
 from bigsocnorth.directory.models import Entry
-from bigsocnorth.directory.network_forms import MembershipChooseForm, MembershipEditForm
+from bigsocnorth.directory.networks import selectors, services
+from bigsocnorth.directory.networks.forms import MembershipChooseForm, MembershipEditForm
 from bigsocnorth.directory.permissions import (
     check_membership_change_permission,
     check_membership_end_permission,

@@ -22,9 +22,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagination import page_number
-from bigsocnorth.directory import selectors, services
-from bigsocnorth.directory.duplicates import entry_likely_duplicates
-from bigsocnorth.directory.forms import (
+from bigsocnorth.directory.editors import selectors as editor_selectors
+from bigsocnorth.directory.entries import selectors, services
+from bigsocnorth.directory.entries.duplicates import entry_likely_duplicates
+from bigsocnorth.directory.entries.forms import (
     EntryForm,
     PlaceForm,
     PlaceFormSet,
@@ -84,7 +85,7 @@ def entry_detail(request, slug: str):
     url = request.build_absolute_uri(entry.get_absolute_url())
     logo_url = request.build_absolute_uri(entry.logo.url) if entry.logo else ""
     user = request.user
-    own_request = selectors.editor_request_pending_for(entry=entry, user=user)
+    own_request = editor_selectors.editor_request_pending_for(entry=entry, user=user)
     can_edit = can_edit_entry(user=user, entry=entry)
     return render(
         request,
@@ -101,7 +102,7 @@ def entry_detail(request, slug: str):
             "can_ask_to_edit": can_ask_to_edit(user=user, entry=entry),
             "own_editor_request": own_request,
             "pending_editor_requests": (
-                selectors.editor_request_pending_count(entry=entry) if can_edit else 0
+                editor_selectors.editor_request_pending_count(entry=entry) if can_edit else 0
             ),
             "is_author": user.is_authenticated and entry.author_id == user.pk,
             "json_ld": (

@@ -1,14 +1,14 @@
 """Adding many directory entries at once from a CSV file (moderators only).
 
 Two steps. `entry_import_check` is the dry run: it reads every row, checks
-it exactly as the entry form would (services.check_entry_fields, plus the
+it exactly as the entry form would (entries.services.check_entry_fields, plus the
 kind, category and area look-ups) and reports per-row errors and likely
 duplicates, writing nothing. `entry_import_write` reads and checks the file
 again (the directory may have changed since) and, only if no row has an
 error, writes every new entry in one transaction with bulk inserts; any
 problem rolls all of it back.
 
-The columns are the export's (directory.csv_export.COLUMNS), so an export
+The columns are the export's (opendata.csv_export.COLUMNS), so an export
 can be imported again. Neither step makes a query per row: kinds,
 categories and areas are loaded once, `area_for_point` works in memory, and
 ids, websites and registration numbers are looked up a batch at a time.
@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 
 from bigsocnorth.core.geo import publishable_point
 from bigsocnorth.directory.changes import bulk_additions_done, entries_added_in_bulk
-from bigsocnorth.directory.csv_export import COLUMNS
-from bigsocnorth.directory.duplicates import name_key, website_key
+from bigsocnorth.directory.entries.duplicates import name_key, website_key
+from bigsocnorth.directory.entries.services import RESERVED_SLUGS, EntryFields, check_entry_fields
 from bigsocnorth.directory.models import (
     Category,
     Entry,
@@ -43,8 +43,8 @@ from bigsocnorth.directory.models import (
     EntryPlace,
     Sector,
 )
+from bigsocnorth.directory.opendata.csv_export import COLUMNS
 from bigsocnorth.directory.permissions import check_entry_import_permission
-from bigsocnorth.directory.services import RESERVED_SLUGS, EntryFields, check_entry_fields
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.services import audit_log_write
 from bigsocnorth.places.models import LocalAuthority

@@ -1,4 +1,4 @@
-"""Forms for network memberships. They only parse input; network_services validates it."""
+"""Forms for network memberships. They only parse input; networks.services validates it."""
 
 from __future__ import annotations
 

@@ -24,9 +24,13 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from bigsocnorth.core.csv import csv_response
-from bigsocnorth.directory import csv_export, import_jobs
-from bigsocnorth.directory.csv_import import IGNORED_COLUMNS, IMPORT_ONLY_COLUMNS, REQUIRED_COLUMNS
-from bigsocnorth.directory.import_forms import EntryImportForm, EntryImportRunForm
+from bigsocnorth.directory.opendata import csv_export, import_jobs
+from bigsocnorth.directory.opendata.csv_import import (
+    IGNORED_COLUMNS,
+    IMPORT_ONLY_COLUMNS,
+    REQUIRED_COLUMNS,
+)
+from bigsocnorth.directory.opendata.forms import EntryImportForm, EntryImportRunForm
 from bigsocnorth.directory.permissions import check_entry_import_permission
 
 # Shown on the import page: the smallest useful file, and one with more columns.

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 
 from bigsocnorth.accounts.auth import api_read_auth
 from bigsocnorth.core.schemas import Message
-from bigsocnorth.directory import network_selectors as selectors
+from bigsocnorth.directory.networks import selectors
 
 router = Router(tags=["directory networks"])
 

@@ -26,13 +26,13 @@ from bigsocnorth.core.images import ImageRules, image_clean
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory import notices
 from bigsocnorth.directory.changes import entry_changed
-from bigsocnorth.directory.duplicates import (
+from bigsocnorth.directory.entries.duplicates import (
     LikelyDuplicate,
     entry_likely_duplicates,
     name_key,
     website_key,
 )
-from bigsocnorth.directory.identifiers import InvalidIdentifier, identifier_parse
+from bigsocnorth.directory.entries.identifiers import InvalidIdentifier, identifier_parse
 from bigsocnorth.directory.models import (
     Category,
     Entry,

@@ -8,11 +8,9 @@ from django.http import Http404
 
 from bigsocnorth.directory.models import (
     Category,
-    EditorRequest,
     Entry,
     EntryKind,
     EntryPlace,
-    RequestStatus,
 )
 from bigsocnorth.moderation.permissions import check_view_permission, filter_visible_to
 from bigsocnorth.places.models import LocalAuthority, Region
@@ -120,29 +118,3 @@ def category_list() -> list[Category]:
 def area_choices() -> list[tuple[str, str]]:
     """(slug, name) of every local authority, for the area filter."""
     return list(LocalAuthority.objects.order_by("name").values_list("slug", "name"))
-
-
-def editor_request_pending_count(*, entry: Entry) -> int:
-    return EditorRequest.objects.filter(entry=entry, status=RequestStatus.PENDING).count()
-
-
-def editor_request_pending_for(*, entry: Entry, user) -> EditorRequest | None:
-    """The person's own unanswered request to edit this entry, if any."""
-    if user is None or not user.is_authenticated:
-        return None
-    return EditorRequest.objects.filter(
-        entry=entry, requester=user, status=RequestStatus.PENDING
-    ).first()
-
-
-def editor_request_list_pending(*, entry: Entry) -> list[EditorRequest]:
-    """Requests to become an editor waiting for an answer, oldest first."""
-    return list(
-        EditorRequest.objects.filter(entry=entry, status=RequestStatus.PENDING).select_related(
-            "requester__profile"
-        )
-    )
-
-
-def entry_editor_list(*, entry: Entry) -> list:
-    return list(entry.editors.select_related("profile").order_by("profile__display_name", "pk"))

@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 
 from bigsocnorth.accounts.auth import api_read_auth
 from bigsocnorth.core.schemas import Message
-from bigsocnorth.directory import selectors
+from bigsocnorth.directory.entries import selectors
 from bigsocnorth.directory.models import Entry
 
 router = Router(tags=["directory"])

@@ -24,10 +24,10 @@ from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from bigsocnorth.directory.duplicates import name_key
-from bigsocnorth.directory.identifiers import SCHEMES
+from bigsocnorth.directory.entries.duplicates import name_key
+from bigsocnorth.directory.entries.identifiers import SCHEMES
+from bigsocnorth.directory.entries.selectors import EntryMoved, entry_merge_target
 from bigsocnorth.directory.models import Entry, EntryPlace, Sector
-from bigsocnorth.directory.selectors import EntryMoved, entry_merge_target
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.permissions import filter_visible_to
 from bigsocnorth.places.models import LocalAuthority

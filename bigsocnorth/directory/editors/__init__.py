@@ -1,0 +1,1 @@
+"""Editors of entries: asking to become one, answering, and merging entries."""

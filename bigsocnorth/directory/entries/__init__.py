@@ -1,0 +1,1 @@
+"""Directory entries: adding, changing and reading organisations, groups and projects."""

@@ -1,0 +1,1 @@
+"""Networks and their memberships: who belongs to which network, and the network graph."""
