@@ -3,14 +3,16 @@
 `check_entry_fields` validates and normalises everything first; the write
 then happens in one transaction, which ends with `entry_changed` so search
 and notices are kept in step with the entry. The web forms, the CSV import
-and the demo data all go through these functions.
+and the demo data all go through these functions: every new entry is
+written by `entries_create_many`, one at a time or a batch at a time.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -43,7 +45,7 @@ from bigsocnorth.directory.models import (
 )
 from bigsocnorth.directory.permissions import check_entry_edit_permission
 from bigsocnorth.moderation.models import Status
-from bigsocnorth.moderation.services import content_initial_status
+from bigsocnorth.moderation import lifecycle
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
 
@@ -367,29 +369,25 @@ _SCALAR_FIELDS = (
 )  # fmt: skip
 
 
-def _write(entry: Entry, fields: EntryFields, *, logo: ContentFile | None, remove_logo: bool):
-    """Save the entry and everything hanging off it. Call inside a transaction."""
+def _fields_set(entry: Entry, fields: EntryFields) -> None:
+    """Put checked fields on the entry itself (not its related rows). Does not save."""
     for name in _SCALAR_FIELDS:
         setattr(entry, name, getattr(fields, name))
     entry.name_key = name_key(fields.name)
     entry.website_key = website_key(fields.website)
-    if logo is not None:
-        entry.logo.save("logo.png", logo, save=False)
-    elif remove_logo:
-        entry.logo = ""
-    entry.save()
-    entry.categories.set(fields.categories)
-    entry.areas_served.set(fields.areas_served)
-    entry.places.all().delete()
-    EntryPlace.objects.bulk_create(
+
+
+def _place_rows(entry_id: int, fields: EntryFields) -> list[EntryPlace]:
+    """The entry's places as rows to insert, each with its publishable point."""
+    return [
         EntryPlace(
-            entry=entry,
+            entry_id=entry_id,
             name=place.name,
             latitude=place.latitude,
             longitude=place.longitude,
             public_latitude=point[0],
             public_longitude=point[1],
-            local_authority=place.local_authority,
+            local_authority_id=place.local_authority.pk,
             position=position,
         )
         for position, place in enumerate(fields.places)
@@ -400,15 +398,99 @@ def _write(entry: Entry, fields: EntryFields, *, logo: ContentFile | None, remov
                 approximate=fields.approximate_location,
             )
         ]
-    )
+    ]
+
+
+def _area_ids(fields: EntryFields) -> list[int]:
+    """The local authorities an entry is in: where its places are, and the areas it serves."""
+    areas = {place.local_authority.pk for place in fields.places}
+    areas.update(area.pk for area in fields.areas_served)
+    return sorted(areas)
+
+
+def _write(entry: Entry, fields: EntryFields, *, logo: ContentFile | None, remove_logo: bool):
+    """Save a changed entry and everything hanging off it. Call inside a transaction."""
+    _fields_set(entry, fields)
+    if logo is not None:
+        entry.logo.save("logo.png", logo, save=False)
+    elif remove_logo:
+        entry.logo = ""
+    entry.save()
+    entry.categories.set(fields.categories)
+    entry.areas_served.set(fields.areas_served)
+    entry.places.all().delete()
+    EntryPlace.objects.bulk_create(_place_rows(entry.pk, fields))
     entry.identifiers.all().delete()
     EntryIdentifier.objects.bulk_create(
         EntryIdentifier(entry=entry, scheme=scheme, value=value)
         for scheme, value in fields.identifiers
     )
-    areas = {place.local_authority.pk for place in fields.places}
-    areas.update(area.pk for area in fields.areas_served)
-    entry.areas.set(sorted(areas))
+    entry.areas.set(_area_ids(fields))
+
+
+def entries_create_many(
+    new: Sequence[tuple[Entry, EntryFields]],
+    *,
+    author,
+    now: datetime | None = None,
+    batch_size: int | None = None,
+) -> list[Entry]:
+    """Insert new entries by `author`, with their places, identifiers, categories and areas.
+
+    The one write path for new entries: `entry_create` (one entry) and the
+    CSV import (a batch at a time) both come here. Each entry is unsaved,
+    with its slug set (and its uuid or logo where it has one); its fields
+    were checked by `check_entry_fields`. Here each gets its status and
+    publication date (`now`, one time for all of them), its fields, and
+    `author` as its first editor. Bulk inserts: the same few queries
+    whatever the number of entries. Call inside a transaction; keeping the
+    indexes in step (`entry_changed`, or `changes.entries_added_in_bulk`)
+    is the caller's.
+    """
+    if not new:
+        return []
+    status = lifecycle.initial_status(author=author)
+    now = now or timezone.now()
+    entries = []
+    for entry, fields in new:
+        entry.author = author
+        lifecycle.status_stamp(entry, status, now=now)
+        _fields_set(entry, fields)
+        entries.append(entry)
+    Entry.objects.bulk_create(entries, batch_size=batch_size)
+    if any(entry.pk is None for entry in entries):
+        # Databases that cannot return new keys from a bulk insert: one query more.
+        keys = dict(
+            Entry.objects.filter(uuid__in=[e.uuid for e in entries]).values_list("uuid", "pk")
+        )
+        for entry in entries:
+            entry.pk = keys[entry.uuid]
+    places, identifiers, categories, served, areas, editors = [], [], [], [], [], []
+    for entry, fields in new:
+        places += _place_rows(entry.pk, fields)
+        identifiers += [
+            EntryIdentifier(entry_id=entry.pk, scheme=scheme, value=value)
+            for scheme, value in fields.identifiers
+        ]
+        categories += [
+            Entry.categories.through(entry_id=entry.pk, category_id=category.pk)
+            for category in dict.fromkeys(fields.categories)
+        ]
+        served += [
+            Entry.areas_served.through(entry_id=entry.pk, localauthority_id=area.pk)
+            for area in fields.areas_served
+        ]
+        areas += [
+            Entry.areas.through(entry_id=entry.pk, localauthority_id=area_id)
+            for area_id in _area_ids(fields)
+        ]
+        editors.append(Entry.editors.through(entry_id=entry.pk, user_id=author.pk))
+    EntryPlace.objects.bulk_create(places, batch_size=batch_size)
+    EntryIdentifier.objects.bulk_create(identifiers, batch_size=batch_size)
+    for through_rows in (categories, served, areas, editors):
+        if through_rows:
+            type(through_rows[0]).objects.bulk_create(through_rows, batch_size=batch_size)
+    return entries
 
 
 class PossibleDuplicates(Exception):
@@ -443,12 +525,10 @@ def entry_create(*, author, logo=None, not_a_duplicate: bool = False, **values) 
 
     def write() -> Entry:
         with transaction.atomic():
-            entry.status = content_initial_status(author=author)
-            if entry.status == Status.PUBLISHED:
-                entry.published_at = timezone.now()
             entry.slug = _unique_slug(fields.name)
-            _write(entry, fields, logo=clean_logo, remove_logo=False)
-            entry.editors.set([author])
+            if clean_logo is not None:
+                entry.logo.save("logo.png", clean_logo, save=False)
+            entries_create_many([(entry, fields)], author=author)
             entry_changed(entry, previous_status=None)
         return entry
 
