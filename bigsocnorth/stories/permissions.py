@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation.models import Status
 
 
 def _is_active_member(user) -> bool:
@@ -24,7 +24,7 @@ def can_edit_story(*, user, story) -> bool:
         return True
     if story.author_id != user.pk:
         return False
-    return not (lifecycle.is_hidden(story) or lifecycle.is_archived(story))
+    return story.status in (Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED)
 
 
 def check_story_edit_permission(*, user, story) -> None:

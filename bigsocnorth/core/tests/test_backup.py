@@ -8,11 +8,10 @@ import subprocess
 from io import StringIO
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-User = get_user_model()
+from bigsocnorth.accounts.models import User
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,10 +16,9 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connection
 
-User = get_user_model()
+from bigsocnorth.accounts.models import User
 
 WRITES_PER_PROCESS = 150
 
@@ -30,9 +29,7 @@ WRITER = textwrap.dedent(
 
     django.setup()
     from django.db import transaction
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
+    from bigsocnorth.accounts.models import User
 
     tag = sys.argv[1]
     count = int(sys.argv[2])
