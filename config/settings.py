@@ -110,6 +110,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "bigsocnorth" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The visibility rule and flag links, in every template.
+            "builtins": ["bigsocnorth.moderation.templatetags.moderation_tags"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",

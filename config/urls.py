@@ -13,6 +13,8 @@ urlpatterns = [
     path("areas/", include("bigsocnorth.places.urls")),
     path("directory/", include("bigsocnorth.directory.urls")),
     path("stories/", include("bigsocnorth.stories.urls")),
+    # The demo's news feeds at /demo/feeds/<name>.xml, only while DEBUG is on.
+    path("", include("bigsocnorth.stories.demo_feed_urls")),
     path("search/", include("bigsocnorth.search.urls")),
     # /map/ and its downloads, and /embed/map: one namespace, so mounted at the root.
     path("", include("bigsocnorth.mapping.urls")),

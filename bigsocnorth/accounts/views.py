@@ -22,6 +22,7 @@ from bigsocnorth.accounts import selectors, services
 from bigsocnorth.accounts.forms import AccountDeleteForm, ApiTokenCreateForm, ProfileForm
 from bigsocnorth.accounts.models import ApiToken
 from bigsocnorth.core.markdown import render_markdown
+from bigsocnorth.core.sections import PROFILE, sections_for
 
 # The new token's secret waits here between the POST that made it and the one
 # page view that shows it (POST, redirect, GET).
@@ -118,6 +119,8 @@ def profile_detail(request, handle: str):
         "description": description,
         "home_area_url": _area_url(profile.home_area),
         "canonical_url": request.build_absolute_uri(profile.get_absolute_url()),
+        # What the person did, from every installed content type (stories told…).
+        "sections": sections_for(PROFILE, obj=profile.user, user=request.user),
     }
     return render(request, "accounts/profile_detail/index.html", context)
 

@@ -1,44 +1,45 @@
-"""The site's main sections, shown only when the section's page exists.
+"""The site's main menu, made of the items installed apps register.
 
-Each domain app adds its entry here when it ships its pages; an entry whose
-URL name does not resolve is left out, so the menu never leads to a 404.
+Each app adds its item from its `content.py` (or its AppConfig) with
+`register_menu_item`; an app that is not installed adds nothing, so the
+menu never names a page that does not exist.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str | Promise
     url_name: str
+    order: int = 100
 
 
-MAIN_SECTIONS = [
-    NavItem(_("Directory"), "directory:entry_list"),
-    NavItem(_("Stories"), "stories:story_list"),
-    NavItem(_("Map"), "mapping:map"),
-    NavItem(_("Cuts"), "cuts:cut_list"),
-    NavItem(_("Forum"), "forum:index"),
-    NavItem(_("Events"), "events:event_list"),
-    NavItem(_("Needs and offers"), "mutual_aid:list"),
-    NavItem(_("Areas"), "places:area_list"),
-    NavItem(_("Search"), "search:index"),
-]
+_items: dict[str, NavItem] = {}
+
+
+def register_menu_item(url_name: str, *, label: str | Promise, order: int = 100) -> None:
+    """Add (or replace) a main menu item leading to the page named `url_name`."""
+    _items[url_name] = NavItem(label=label, url_name=url_name, order=order)
+
+
+def unregister_menu_item(url_name: str) -> None:
+    _items.pop(url_name, None)
+
+
+def menu_items() -> list[NavItem]:
+    return sorted(_items.values(), key=lambda item: item.order)
 
 
 def navigation_for(request) -> list[dict]:
-    items = []
     current = request.path if request is not None else ""
-    for item in MAIN_SECTIONS:
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
+    items = []
+    for item in menu_items():
+        url = reverse(item.url_name)
         items.append({"label": item.label, "url": url, "current": current.startswith(url)})
     return items

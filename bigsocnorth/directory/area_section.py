@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from bigsocnorth.core.sections import Section
 from bigsocnorth.directory.entries.selectors import entry_list_for_area
-from bigsocnorth.places.sections import AreaSection
 
 AREA_PAGE_ENTRIES = 10
 
 
-def directory_area_section(*, area, user) -> AreaSection:
+def directory_area_section(*, obj, user) -> Section:
+    area = obj
     page = entry_list_for_area(user=user, area=area, limit=AREA_PAGE_ENTRIES)
-    return AreaSection(
+    return Section(
         template="directory/includes/area_entries.html",
         context={
             "entries": page.object_list,

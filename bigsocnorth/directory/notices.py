@@ -1,41 +1,22 @@
 """What the directory tells people, and what in it they may follow.
 
-The directory calls these inside the transactions that change entries and
-editor requests (changes.py, editor_requests.py), so a notice exists exactly
-when its change does. Importing this module registers entries and
-categories as followable: the notifications app imports every app's
-`notices.py` at start-up, the way the admin imports `admin.py`.
+The directory calls these inside the transactions that change entries (its
+change hook in content.py) and editor requests, so a notice exists exactly
+when its change does. What people may follow is declared in content.py.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-from urllib.parse import urlencode
-
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from bigsocnorth.directory.models import Category, EditorRequest, Entry, RequestStatus
-from bigsocnorth.moderation.models import Status
-from bigsocnorth.notifications import registry
+from bigsocnorth.directory.models import EditorRequest, Entry, RequestStatus
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.notifications.services import (
     announcement_claim,
     notify,
     notify_followers,
     notify_followers_each_once,
-)
-
-registry.register(Entry, key="directory.entry", label=gettext_lazy("directory entry"))
-registry.register(
-    Category,
-    key="directory.category",
-    label=gettext_lazy("category"),
-    # A category has no page of its own: it is the directory filtered by it.
-    url=lambda category: (
-        f"{reverse('directory:entry_list')}?{urlencode({'category': category.slug})}"
-    ),
 )
 
 
@@ -47,29 +28,6 @@ class Kind:
     ENTRY_UPDATED = "directory.entry_updated"
     EDITOR_REQUEST = "directory.editor_request"
     EDITOR_REQUEST_DECIDED = "directory.editor_request_decided"
-
-
-# moderation's _set_status and entry_create stamp published_at in the same
-# transaction as the first publication; an entry whose published_at is
-# older than this was published before, so a restore after a hide (or an
-# entry from before notices existed) is never announced as new.
-FIRST_PUBLICATION_WINDOW = timedelta(minutes=10)
-
-
-def entry_is_first_publication(*, entry: Entry, previous_status: str | None) -> bool:
-    """Whether this change publishes the entry for the first time.
-
-    Published now, not published before the change, and published_at set
-    by this change. `entry_published_notify` also claims a once-only
-    announcement, so even a second call never announces an entry twice.
-    """
-    if entry.status != Status.PUBLISHED:
-        return False
-    if previous_status == Status.PUBLISHED:
-        return False
-    if entry.published_at is None:
-        return False
-    return entry.published_at >= timezone.now() - FIRST_PUBLICATION_WINDOW
 
 
 def entry_published_notify(*, entry: Entry, actor=None) -> int:
@@ -150,7 +108,7 @@ def entry_updated_notify(*, entry: Entry, actor) -> int:
     The person who changed it is not told; followers who have not yet read
     the last "changed" notice about this entry are not told again.
     """
-    if entry.status != Status.PUBLISHED:
+    if not is_public(entry):
         return 0
     return len(
         notify_followers(

@@ -49,6 +49,11 @@ class MapLayer:
     queryset: Callable[[], models.QuerySet] | None = None
     # The search registry key of the same model, for the map's text filter.
     search_type: str | None = None
+    # "Add something here": what the map offers at a clicked or found place,
+    # and the form (a URL name) it opens with the place filled in
+    # (?latitude=&longitude=, which the place picker reads).
+    add_label: str | Promise | None = None
+    add_url_name: str | None = None
 
     def objects(self) -> models.QuerySet:
         return self.queryset() if self.queryset else self.model.objects.all()
@@ -67,8 +72,14 @@ def register(
     categories: Callable[[], list[tuple[str, str]]],
     queryset: Callable[[], models.QuerySet] | None = None,
     search_type: str | None = None,
+    add_label: str | Promise | None = None,
+    add_url_name: str | None = None,
 ) -> None:
-    """Put a content type on the map as a layer. Registering twice replaces."""
+    """Put a content type on the map as a layer. Registering twice replaces.
+
+    With `add_label` and `add_url_name`, the map offers to add one of these
+    at any place (the form opens with ?latitude=&longitude= filled in).
+    """
     if key != key.lower() or not key.isidentifier():
         raise ValueError(f"A map layer key is a lower-case identifier, not {key!r}.")
     post_delete.connect(_removed, sender=model, dispatch_uid=f"map-removed-{key}")
@@ -81,6 +92,8 @@ def register(
         categories=categories,
         queryset=queryset,
         search_type=search_type,
+        add_label=add_label,
+        add_url_name=add_url_name,
     )
 
 
@@ -108,3 +121,19 @@ def layer_for_model(model: type[models.Model]) -> MapLayer | None:
         if layer.model is model:
             return layer
     return None
+
+
+def unregister(key: str) -> None:
+    """Forget a layer (for tests that register a throwaway one)."""
+    layer = _layers.pop(key, None)
+    if layer is not None:
+        post_delete.disconnect(sender=layer.model, dispatch_uid=f"map-removed-{key}")
+
+
+def add_choices() -> list[tuple[str | Promise, str]]:
+    """(label, URL name) of every layer that can be added to from the map, in layer order."""
+    return [
+        (layer.add_label, layer.add_url_name)
+        for layer in _layers.values()
+        if layer.add_label and layer.add_url_name
+    ]

@@ -28,7 +28,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from bigsocnorth.core.csv import csv_response
-from bigsocnorth.mapping import exports
+from bigsocnorth.mapping import exports, registry
 from bigsocnorth.mapping.forms import MapExportForm, MapFilterForm, PlaceGoForm
 from bigsocnorth.mapping.selectors import LIST_NEWEST_MAX, MapQuery, map_item_list
 from bigsocnorth.places.selectors import PlaceKind, PlaceQueryTooLong, place_search
@@ -37,8 +37,6 @@ LIST_PAGE_SIZE = 50
 PLACE_RESULTS = 5
 # How close the map goes to a place found by name.
 PLACE_ZOOMS = {PlaceKind.REGION: 8, PlaceKind.LOCAL_AUTHORITY: 11, PlaceKind.TOWN: 13}
-# Where "add a group here" leads: the directory's form, with the place filled in.
-ADD_URL_NAME = "directory:entry_create"
 COORDINATE_DECIMALS = 5  # about a metre: plenty for a place, and a short address
 
 # Other sites may put the embeddable map in a frame; every other page keeps
@@ -82,12 +80,18 @@ def _with_params(url: str, params: list[tuple[str, str]]) -> str:
     return f"{url}?{urlencode(params, safe=',')}" if params else url
 
 
-def _add_url(latitude: float, longitude: float) -> str:
-    params = {
-        "latitude": f"{latitude:.{COORDINATE_DECIMALS}f}",
-        "longitude": f"{longitude:.{COORDINATE_DECIMALS}f}",
-    }
-    return f"{reverse(ADD_URL_NAME)}?{urlencode(params)}"
+def _add_links(latitude: float, longitude: float) -> list[dict]:
+    """What can be added at a place, each layer's form with the place filled in."""
+    params = urlencode(
+        {
+            "latitude": f"{latitude:.{COORDINATE_DECIMALS}f}",
+            "longitude": f"{longitude:.{COORDINATE_DECIMALS}f}",
+        }
+    )
+    return [
+        {"label": label, "url": f"{reverse(url_name)}?{params}"}
+        for label, url_name in registry.add_choices()
+    ]
 
 
 class KnownCountPaginator(Paginator):
@@ -144,7 +148,7 @@ def _place_results(request, form: MapFilterForm):
             {
                 "place": place,
                 "map_url": _with_params(request.path, [*filters, *view]),
-                "add_url": _add_url(place.latitude, place.longitude),
+                "add_links": _add_links(place.latitude, place.longitude),
             }
         )
     return place_form, results
@@ -167,17 +171,20 @@ def _map_config(request, form: MapFilterForm, *, embed: bool) -> dict:
             "api": reverse("api:map_features"),
             "outlines": reverse("api:places_area_outlines"),
             "places": reverse("api:places_place_search"),
-            "add": reverse(ADD_URL_NAME),
             "page": request.build_absolute_uri(reverse("mapping:map")),
             "embed": request.build_absolute_uri(reverse("mapping:embed")),
         },
+        # "Add something here": each layer's form, with the place appended by map.js.
+        "add": [
+            {"label": str(label), "url": reverse(url_name)}
+            for label, url_name in registry.add_choices()
+        ],
         "tiles": {"url": settings.MAP_TILE_URL, "attribution": _tile_attribution()},
         # Leaflet joins attributions with commas: without the sentence's final stop.
         "boundaryAttribution": settings.BOUNDARY_ATTRIBUTION.rstrip("."),
         "text": {
             "map": _("Map: pan with the arrow keys, zoom with + and -."),
-            "addHere": _("Add a group here"),
-            "addHereIntro": _("Is a group here that is not on the map yet?"),
+            "addHereIntro": _("Is something here that is not on the map yet?"),
             "coordinates": _("Latitude {latitude}, longitude {longitude}"),
             "itemsHereOne": ngettext("{count} item here", "{count} items here", 1),
             "itemsHereMany": ngettext("{count} item here", "{count} items here", 2),

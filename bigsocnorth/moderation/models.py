@@ -21,11 +21,28 @@ class Status(models.TextChoices):
 HIDDEN_BY_FLAGS = "flags"
 
 
+class ModeratedQuerySet(models.QuerySet):
+    """The one visibility rule, as queryset methods every content type gets."""
+
+    def public(self):
+        """What anyone, signed in or not, may see."""
+        from bigsocnorth.moderation.permissions import public_condition
+
+        return self.filter(public_condition())
+
+    def visible_to(self, user):
+        """What this person may see: the public part, their own, and all of it for moderators."""
+        from bigsocnorth.moderation.permissions import filter_visible_to
+
+        return filter_visible_to(user=user, queryset=self)
+
+
 class ModeratedContent(models.Model):
     """What every content type has so that moderation can work with it.
 
-    Subclasses register with `moderation.registry.register` in their app's
-    ready(); only published content is ever shown to the public.
+    Subclasses declare themselves in their app's `content.py` (see
+    docs/adding-a-content-type.md). Only `moderation.lifecycle` sets
+    `status` and the publication dates; only published content is public.
     """
 
     status = models.CharField(
@@ -42,7 +59,12 @@ class ModeratedContent(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # Set once, by the first publication, and never again: a restore after a
+    # hide is not news, and "is this the first publication?" is this field.
+    first_published_at = models.DateTimeField(_("first published"), null=True, blank=True)
     hidden_reason = models.CharField(_("why it is hidden"), max_length=1000, blank=True)
+
+    objects = ModeratedQuerySet.as_manager()
 
     class Meta:
         abstract = True

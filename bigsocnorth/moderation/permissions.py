@@ -1,8 +1,12 @@
 """Who may see and moderate content, decided in one place.
 
-`filter_visible_to` scopes every list of moderated content, in pages, the
-API, the map, search and feeds alike; `check_*` functions raise
-PermissionDenied, or Http404 where knowing a thing exists would leak.
+The one visibility rule: `is_public(obj)` for one thing, `public_condition()`
+(and the `Model.objects.public()` / `.visible_to(user)` queryset methods
+built on it) for lists, and the `is_public` template filter for templates.
+Pages, the API, feeds, open data, search and the map all use these; nothing
+outside moderation names a status to decide what is public. `check_*`
+functions raise PermissionDenied, or Http404 where knowing a thing exists
+would leak.
 """
 
 from __future__ import annotations
@@ -34,6 +38,11 @@ def public_condition(*, through: str = "") -> Q:
     return Q(**{f"{through}status": Status.PUBLISHED})
 
 
+def is_public(obj: Model | None) -> bool:
+    """Whether anyone at all may see this (False for None, so a missing relation is not public)."""
+    return obj is not None and obj.status == Status.PUBLISHED
+
+
 def filter_visible_to(*, user, queryset: QuerySet) -> QuerySet:
     """Anonymous: published only. Signed in: also their own, in any status. Moderators: all."""
     if _is_active_moderator(user):
@@ -44,7 +53,7 @@ def filter_visible_to(*, user, queryset: QuerySet) -> QuerySet:
 
 
 def is_visible_to(*, user, obj: Model) -> bool:
-    if obj.status == Status.PUBLISHED:
+    if is_public(obj):
         return True
     if _is_active_moderator(user):
         return True

@@ -1,16 +1,30 @@
-"""Which models are moderated content, so the queue and flags work with any of them."""
+"""Which models are moderated content, and which indexes follow every change to them.
+
+A content type registers itself from its app's `content.py` (found at
+start-up, see `bigsocnorth.core.apps`):
+
+    moderation.register(Entry, title_attr="name", on_change=entry_changed, refresh=("places",))
+
+Shared indexes (search, the map) register once, from their own apps, with
+`register_index`; `moderation.changes.content_changed` then brings every
+index up to date after any change to any registered type, and calls the
+type's own `on_change` hook last (its notices, its own derived rows).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 
-# Called as on_change(obj, previous_status=...) inside the transaction that
-# changed obj's status, so the content's own indexes (search, map) and
-# notices stay exact with it.
-ChangeHook = Callable[..., None]
+if TYPE_CHECKING:
+    from bigsocnorth.moderation.changes import Change
+
+# Called as on_change(change) inside the transaction of the change, after
+# the shared indexes are up to date.
+ChangeHook = Callable[["Change"], None]
 
 
 @dataclass(frozen=True)
@@ -18,25 +32,86 @@ class RegisteredType:
     model: type[models.Model]
     title_attr: str
     on_change: ChangeHook | None = None
+    # Relations the indexes read, loaded fresh once per change (rather than
+    # once per index) so a change costs the same whatever the number of indexes.
+    refresh: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class Index:
+    """Something derived from published content (search, the map), kept exact by every change."""
+
+    key: str
+    covers: Callable[[type[models.Model]], bool]
+    sync: Callable[[models.Model], object]
+    sync_many: Callable[[list[models.Model]], object] | None = None
+    # After a bulk addition is done (an import): tidy up, once.
+    bulk_done: Callable[[], object] | None = None
+    # For a database from before the index existed: whether it is empty, and
+    # how to build it from everything published (`manage.py indexes_fill_empty`).
+    is_empty: Callable[[], bool] | None = None
+    rebuild: Callable[[], object] | None = None
 
 
 _registry: dict[type[models.Model], RegisteredType] = {}
+_indexes: dict[str, Index] = {}
 
 
 def register(
-    model: type[models.Model], *, title_attr: str = "name", on_change: ChangeHook | None = None
+    model: type[models.Model],
+    *,
+    title_attr: str = "name",
+    on_change: ChangeHook | None = None,
+    refresh: Sequence[str] = (),
 ) -> None:
-    """Make a ModeratedContent subclass known to flags, the queue and the status counts.
+    """Make a ModeratedContent subclass known to the lifecycle, flags, the queue and indexes.
 
-    `on_change(obj, previous_status=...)` runs after moderation changes the
-    status of one of its objects, inside the same transaction. Call from the
-    owning app's AppConfig.ready(). Registering twice is harmless.
+    `on_change(change)` runs after every create, edit and status change of
+    one of its objects, inside the same transaction, once the shared
+    indexes are up to date. Registering twice replaces.
     """
-    _registry[model] = RegisteredType(model=model, title_attr=title_attr, on_change=on_change)
+    _registry[model] = RegisteredType(
+        model=model, title_attr=title_attr, on_change=on_change, refresh=tuple(refresh)
+    )
+
+
+def unregister(model: type[models.Model]) -> None:
+    """Forget a model (for tests that register a throwaway one)."""
+    _registry.pop(model, None)
+
+
+def register_index(
+    key: str,
+    *,
+    covers: Callable[[type[models.Model]], bool],
+    sync: Callable[[models.Model], object],
+    sync_many: Callable[[list[models.Model]], object] | None = None,
+    bulk_done: Callable[[], object] | None = None,
+    is_empty: Callable[[], bool] | None = None,
+    rebuild: Callable[[], object] | None = None,
+) -> None:
+    """Keep an index exact with every change of the content types it `covers`."""
+    _indexes[key] = Index(
+        key=key,
+        covers=covers,
+        sync=sync,
+        sync_many=sync_many,
+        bulk_done=bulk_done,
+        is_empty=is_empty,
+        rebuild=rebuild,
+    )
+
+
+def indexes() -> list[Index]:
+    return list(_indexes.values())
 
 
 def registered_types() -> list[RegisteredType]:
     return list(_registry.values())
+
+
+def registered_type_for(model: type[models.Model]) -> RegisteredType | None:
+    return _registry.get(model)
 
 
 def is_registered(model: type[models.Model]) -> bool:
@@ -50,8 +125,5 @@ def title_for(obj: models.Model) -> str:
     return str(getattr(obj, registered.title_attr, obj))
 
 
-def status_changed(obj: models.Model, *, previous_status: str) -> None:
-    """Tell the content's app that moderation changed its status (inside the transaction)."""
-    registered = _registry.get(type(obj))
-    if registered is not None and registered.on_change is not None:
-        registered.on_change(obj, previous_status=previous_status)
+def models_registered() -> Iterable[type[models.Model]]:
+    return list(_registry)

@@ -14,7 +14,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bigsocnorth.moderation import registry
+from bigsocnorth.moderation import lifecycle, registry
 from bigsocnorth.moderation.models import (
     HIDDEN_BY_FLAGS,
     AuditLog,
@@ -36,27 +36,6 @@ class Action:
     DISMISS_FLAGS = "dismiss_flags"
     BLOCK_AUTHOR = "block_author"
     AUTO_HIDE = "auto_hide"
-
-
-def published_contribution_count(*, author) -> int:
-    """Published contributions by this person, across every registered content type."""
-    return sum(
-        registered.model.objects.filter(author_id=author.pk, status=Status.PUBLISHED).count()
-        for registered in registry.registered_types()
-    )
-
-
-def content_initial_status(*, author) -> str:
-    """Published for moderators and trusted members; in review for a member's first ones.
-
-    A member is trusted once NEW_MEMBER_REVIEW_COUNT of their contributions
-    have been published.
-    """
-    if author.is_moderator:
-        return Status.PUBLISHED
-    if published_contribution_count(author=author) >= settings.NEW_MEMBER_REVIEW_COUNT:
-        return Status.PUBLISHED
-    return Status.IN_REVIEW
 
 
 def audit_log_write(
@@ -83,19 +62,6 @@ def _open_flags(obj: Model):
 
 def _resolve_flags(obj: Model, *, resolution: str) -> int:
     return _open_flags(obj).update(resolved_at=timezone.now(), resolution=resolution)
-
-
-def _set_status(obj: Model, *, status: str, hidden_reason: str = "") -> None:
-    """Change the status and tell the content's app, in the caller's transaction."""
-    previous_status = obj.status
-    obj.status = status
-    obj.hidden_reason = hidden_reason if status == Status.HIDDEN else ""
-    fields = ["status", "hidden_reason", "updated_at"]
-    if status == Status.PUBLISHED and obj.published_at is None:
-        obj.published_at = timezone.now()
-        fields.append("published_at")
-    obj.save(update_fields=fields)
-    registry.status_changed(obj, previous_status=previous_status)
 
 
 def check_flag_create(*, flagger, content: Model | None, reason: str, note: str) -> None:
@@ -136,7 +102,7 @@ def flag_create(*, flagger, content: Model | None, reason: str, note: str = "") 
             )
             flaggers = _open_flags(content).values("flagger_id").distinct().count()
             if flaggers >= settings.FLAG_HIDE_THRESHOLD and content.status != Status.HIDDEN:
-                _set_status(content, status=Status.HIDDEN, hidden_reason=HIDDEN_BY_FLAGS)
+                lifecycle.hide(content, reason=HIDDEN_BY_FLAGS)
                 audit_log_write(
                     actor=None,
                     action=Action.AUTO_HIDE,
@@ -156,7 +122,7 @@ def content_approve(*, actor, content: Model) -> None:
     """Publish content that was waiting for review."""
     check_moderate_permission(user=actor)
     with transaction.atomic():
-        _set_status(content, status=Status.PUBLISHED)
+        lifecycle.publish(content)
         _resolve_flags(content, resolution=Action.APPROVE)
         audit_log_write(actor=actor, action=Action.APPROVE, obj=content)
 
@@ -168,7 +134,7 @@ def content_hide(*, actor, content: Model, reason: str) -> None:
     if not reason:
         raise ValidationError(_("Say why you are hiding this; the author will see it."))
     with transaction.atomic():
-        _set_status(content, status=Status.HIDDEN, hidden_reason=reason[:1000])
+        lifecycle.hide(content, reason=reason)
         resolved = _resolve_flags(content, resolution=Action.HIDE)
         audit_log_write(
             actor=actor,
@@ -183,7 +149,7 @@ def content_restore(*, actor, content: Model) -> None:
     """Publish hidden content again and close its flags."""
     check_moderate_permission(user=actor)
     with transaction.atomic():
-        _set_status(content, status=Status.PUBLISHED)
+        lifecycle.restore(content)
         resolved = _resolve_flags(content, resolution=Action.RESTORE)
         audit_log_write(
             actor=actor, action=Action.RESTORE, obj=content, details={"flags_resolved": resolved}
@@ -227,7 +193,7 @@ def author_block(*, actor, content: Model, reason: str = "") -> int:
         for registered in registry.registered_types():
             waiting = registered.model.objects.filter(author=author, status=Status.IN_REVIEW)
             for obj in waiting:
-                _set_status(obj, status=Status.HIDDEN, hidden_reason=reason[:1000])
+                lifecycle.hide(obj, reason=reason)
                 audit_log_write(actor=actor, action=Action.HIDE, obj=obj, reason=reason)
                 hidden += 1
     return hidden

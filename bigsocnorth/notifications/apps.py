@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.utils.module_loading import autodiscover_modules
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,9 +22,7 @@ class NotificationsConfig(AppConfig):
         )
         registry.register(Region, key="places.region", label=_("region"))
         # Content apps register their followable models in their own
-        # notices.py (like admin.py); importing those modules here means an
-        # app needs no edit to its AppConfig to take part.
-        autodiscover_modules("notices")
+        # content.py (see docs/adding-a-content-type.md).
 
         from bigsocnorth.core.scheduler import register_job
         from bigsocnorth.notifications.digests import scheduled_digests

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET
 from bigsocnorth.places import selectors
 from bigsocnorth.places.forms import PlaceSearchForm
 from bigsocnorth.places.models import LocalAuthority
-from bigsocnorth.places.sections import area_sections_for
+from bigsocnorth.core.sections import AREA, sections_for
 
 SEARCH_PAGE_LIMIT = 20
 AREA_PAGE_TOWN_LIMIT = 40
@@ -112,7 +112,7 @@ def area_detail(request, slug: str):
         "extent": _extent(outline["bbox"]) if "bbox" in outline else None,
         **_map_context(),
     }
-    context["sections"] = area_sections_for(area=area, user=request.user)
+    context["sections"] = sections_for(AREA, obj=area, user=request.user)
     if isinstance(area, LocalAuthority):
         context.update(
             is_region=False,

@@ -1,7 +1,7 @@
 """Writes to the search index: keep one object's document exact, or many at once.
 
 Content apps call these inside the transaction that changes their objects
-(for directory entries: directory.changes.entry_changed), so the index
+(through moderation.changes.content_changed, for every type), so the index
 commits or rolls back with the content. The full-text index is written by
 the database in the same statements (see models.py).
 """

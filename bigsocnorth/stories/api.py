@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema
 
 from bigsocnorth.accounts.auth import api_read_auth
 from bigsocnorth.core.schemas import Message
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories import selectors
 from bigsocnorth.stories.models import Story, StoryKind
 from bigsocnorth.stories.syndication import story_byline
@@ -82,10 +82,10 @@ def _story_out(request: HttpRequest, story: Story) -> dict:
         # Only published directory entries are named, as everywhere else.
         "on_behalf_of": (
             _ref(story.on_behalf_of)
-            if story.on_behalf_of_id and story.on_behalf_of.status == Status.PUBLISHED
+            if story.on_behalf_of_id and is_public(story.on_behalf_of)
             else None
         ),
-        "about": [_ref(entry) for entry in story.about.all() if entry.status == Status.PUBLISHED],
+        "about": [_ref(entry) for entry in story.about.all() if is_public(entry)],
         "place": (
             {
                 "name": story.place_name,

@@ -38,8 +38,10 @@ from feedparser.encodings import convert_to_utf8
 from bigsocnorth.core.fetch import FetchError, fetch
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory.models import Entry
+from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
-from bigsocnorth.stories.changes import story_changed
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories.feed_sources import feed_source_follow_entry
 from bigsocnorth.stories.models import FeedSource, PreviewState, Story, StoryKind
 from bigsocnorth.stories.services import check_story_url, story_unique_slug
@@ -366,7 +368,7 @@ def _not_polled_because(entry: Entry) -> str:
         )
     if entry.merged_into_id is not None:
         return _("The entry was merged into another one, so its feed is not read.")
-    if entry.status != Status.PUBLISHED:
+    if not is_public(entry):
         return _("The entry is not published, so no stories are taken from its feed.")
     return ""
 
@@ -402,8 +404,6 @@ def _take(source: FeedSource, entry: Entry, items: list[FeedItem], *, now) -> tu
             continue
         story = Story(
             kind=StoryKind.LINKED,
-            status=Status.PUBLISHED,
-            published_at=now,
             author=None,
             feed=source,
             feed_item_id=item.item_id,
@@ -418,10 +418,12 @@ def _take(source: FeedSource, entry: Entry, items: list[FeedItem], *, now) -> tu
             local_authority_id=area_id,
             slug=story_unique_slug(item.title),
         )
+        # A group's own news, from the feed its editor switched on: public at once.
+        lifecycle.stamp_public(story, now=now)
         try:
             with transaction.atomic():
                 story.save()
-                story_changed(story, previous_status=None)
+                content_changed(story, previous_status=None)
         except IntegrityError:
             # Linked by someone (or taken by another poll) since the check above.
             skipped += 1

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from bigsocnorth.directory.entries import selectors as directory_selectors
 from bigsocnorth.directory.permissions import check_entry_edit_permission
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories.feed_polling import FEED_ITEMS_FIRST_POLL, feed_poll_interval
 from bigsocnorth.stories.feed_sources import feed_source_consent_set, feed_source_for_entry
 from bigsocnorth.stories.forms_feed import FeedSourceSwitchForm
@@ -63,7 +63,7 @@ def feed_source(request, slug: str):
             "entry": entry,
             "source": source,
             "form": form,
-            "entry_is_published": entry.status == Status.PUBLISHED,
+            "entry_is_published": is_public(entry),
             "address_changed": bool(source and entry.feed_url and source.url != entry.feed_url),
             "first_poll_items": FEED_ITEMS_FIRST_POLL,
             "interval_minutes": int(feed_poll_interval().total_seconds() // 60),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.permissions import check_entry_edit_permission
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories.models import FeedSource
 
 # What a source forgets when its address changes: these describe the old feed.
@@ -93,7 +93,7 @@ def _check_can_take_stories(entry: Entry) -> None:
                 "feed to the entry first."
             )
         )
-    if entry.status != Status.PUBLISHED:
+    if not is_public(entry):
         raise ValidationError(
             _(
                 "Stories can be taken from the feed once the entry is published. "

@@ -184,7 +184,7 @@ class Story(ModeratedContent):
 class StoryTag(models.Model):
     """One tag of one published story, so "stories tagged floods" is an index look-up.
 
-    Kept by stories.changes with the story's status and tags; only published
+    Kept by the story change hook (content.py) with the story's status and tags; only published
     stories have rows, so a tag's row count is its number of stories.
     """
 

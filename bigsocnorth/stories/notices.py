@@ -1,20 +1,15 @@
 """What stories tell people: their author when a story is published, and followers of
 its area, its region and the directory entries it is about or told for.
 
-Called inside the transactions that change stories (changes.py), so a notice
-exists exactly when its change does. The notifications app imports every
-app's `notices.py` at start-up; stories themselves are not followed (people
-follow areas and entries), so nothing is registered here.
+Called from the story's change hook (content.py), inside the transaction of
+the change, so a notice exists exactly when its change does. Stories
+themselves are not followed: people follow areas and entries.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bigsocnorth.moderation.models import Status
 from bigsocnorth.notifications.services import (
     announcement_claim,
     notify,
@@ -26,19 +21,6 @@ from bigsocnorth.stories.models import Story
 class Kind:
     STORY_PUBLISHED = "stories.story_published"  # to its author
     NEW_STORY = "stories.new_story"  # to followers of its area, region and entries
-
-
-# As for directory entries: a story whose published_at is older than this was
-# published before, so restoring it after a hide is not news.
-FIRST_PUBLICATION_WINDOW = timedelta(minutes=10)
-
-
-def story_is_first_publication(*, story: Story, previous_status: str | None) -> bool:
-    if story.status != Status.PUBLISHED or previous_status == Status.PUBLISHED:
-        return False
-    if story.published_at is None:
-        return False
-    return story.published_at >= timezone.now() - FIRST_PUBLICATION_WINDOW
 
 
 def story_published_notify(*, story: Story, actor=None) -> int:

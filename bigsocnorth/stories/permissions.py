@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation import lifecycle
 
 
 def _is_active_member(user) -> bool:
@@ -24,7 +24,7 @@ def can_edit_story(*, user, story) -> bool:
         return True
     if story.author_id != user.pk:
         return False
-    return story.status in (Status.DRAFT, Status.IN_REVIEW, Status.PUBLISHED)
+    return not (lifecycle.is_hidden(story) or lifecycle.is_archived(story))
 
 
 def check_story_edit_permission(*, user, story) -> None:

@@ -7,7 +7,6 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from bigsocnorth.directory.models import Entry
-from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.permissions import check_view_permission
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.selectors import area_get_by_slug
@@ -30,7 +29,7 @@ def _stories() -> QuerySet[Story]:
 
 def published_stories() -> QuerySet[Story]:
     """Every published story, newest first: what pages, feeds and the API show."""
-    return _stories().filter(status=Status.PUBLISHED).order_by("-published_at", "-pk")
+    return _stories().public().order_by("-published_at", "-pk")
 
 
 def stories_filter(
@@ -127,7 +126,7 @@ def entries_by_reference(references: list[str]) -> tuple[list[Entry], list[str]]
     """
     found: list[Entry] = []
     unknown: list[str] = []
-    published = Entry.objects.filter(status=Status.PUBLISHED, merged_into__isnull=True)
+    published = Entry.objects.public().filter(merged_into__isnull=True)
     for reference in references:
         text = reference.strip()
         slug = text.rstrip("/").rsplit("/directory/", 1)[-1].strip("/") if "/" in text else text
@@ -146,6 +145,4 @@ def entries_told_for_choices(*, user) -> QuerySet[Entry]:
     """The published entries a person edits: who they may tell a story on behalf of."""
     if not (user and user.is_authenticated):
         return Entry.objects.none()
-    return Entry.objects.filter(
-        status=Status.PUBLISHED, editors=user, merged_into__isnull=True
-    ).order_by("name")
+    return Entry.objects.public().filter(editors=user, merged_into__isnull=True).order_by("name")

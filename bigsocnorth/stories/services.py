@@ -1,8 +1,9 @@
 """Writes for stories: writing, sharing a link, pictures, publishing.
 
 `check_story_fields` validates and normalises everything first; each write
-then happens in one transaction that ends with `story_changed`, so search,
-the map and notices are kept in step with the story. Files are stored only
+then happens in one transaction that ends with moderation's change fan-out
+(`content_changed`), so search, the map and notices are kept in step with
+the story. Only `moderation.lifecycle` sets a story's status and dates. Files are stored only
 once the transaction can commit and removed again if it does not.
 """
 
@@ -15,7 +16,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -25,12 +25,13 @@ from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory.entries.services import tags_normalise
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.permissions import can_edit_entry
+from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
-from bigsocnorth.moderation.services import content_initial_status
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
 from bigsocnorth.stories.canonical import canonical_key
-from bigsocnorth.stories.changes import story_changed
-from bigsocnorth.stories.models import PreviewState, Story, StoryKind, StoryPicture
+from bigsocnorth.stories.models import PreviewState, Story, StoryKind, StoryPicture, StoryTag
 from bigsocnorth.stories.permissions import check_story_edit_permission
 
 PICTURE_RULES = ImageRules(
@@ -130,7 +131,7 @@ def _check_about(about, errors: dict) -> list[Entry]:
             _("Choose at most %(max)d groups the story is about.") % {"max": ABOUT_MAX}
         )
     for entry in entries:
-        if not isinstance(entry, Entry) or entry.status != Status.PUBLISHED:
+        if not isinstance(entry, Entry) or not is_public(entry):
             errors.setdefault("about", []).append(
                 _("Only groups published in the directory can be chosen.")
             )
@@ -141,7 +142,7 @@ def _check_about(about, errors: dict) -> list[Entry]:
 def _check_on_behalf_of(author, entry, errors: dict) -> Entry | None:
     if entry is None:
         return None
-    if entry.status != Status.PUBLISHED or not can_edit_entry(user=author, entry=entry):
+    if not is_public(entry) or not can_edit_entry(user=author, entry=entry):
         errors.setdefault("on_behalf_of", []).append(
             _("You can tell a story on behalf of a published group only if you are its editor.")
         )
@@ -288,9 +289,7 @@ def _write(
 
 
 def _publish_status(story: Story, *, author) -> None:
-    story.status = content_initial_status(author=author)
-    if story.status == Status.PUBLISHED and story.published_at is None:
-        story.published_at = timezone.now()
+    lifecycle.status_stamp(story, lifecycle.initial_status(author=author))
 
 
 def _check_all(values: dict, *, image) -> tuple[StoryFields, ContentFile | None]:
@@ -327,14 +326,14 @@ def story_create(*, author, action: str = Action.SAVE_DRAFT, image=None, **value
         },
         image=image,
     )
-    story = Story(author=author, kind=StoryKind.OWN, status=Status.DRAFT)
+    story = Story(author=author, kind=StoryKind.OWN)
 
     def write() -> Story:
         with transaction.atomic():
             if action == Action.PUBLISH:
                 _publish_status(story, author=author)
             _write(story, fields, image=clean, remove_image=False, slug_follows_title=True)
-            story_changed(story, previous_status=None)
+            content_changed(story, previous_status=None)
         return story
 
     return writing_with_file(story, "image", write)
@@ -355,7 +354,7 @@ def story_update(
     keeps its address); a story in review stays in review.
     """
     check_story_edit_permission(user=actor, story=story)
-    if story.is_linked and action == Action.PUBLISH and story.status == Status.DRAFT:
+    if story.is_linked and action == Action.PUBLISH and lifecycle.is_draft(story):
         _check_not_shared_already(story)
     has_image = bool(image) or (bool(story.image) and not remove_image)
     fields, clean = _check_all(
@@ -365,7 +364,8 @@ def story_update(
     )  # fmt: skip
     previous = story.status
 
-    never_public = story.published_at is None
+    never_public = not lifecycle.was_ever_public(story)
+    before = lifecycle.StatusSnapshot.of(story)
 
     def write() -> Story:
         try:
@@ -375,15 +375,13 @@ def story_update(
             # the instance goes back to what the database still holds.
             if not story.is_linked:
                 raise
-            story.status = previous
-            if never_public:
-                story.published_at = None
+            before.put_back(story)
             _check_not_shared_already(story)
             raise
 
     def _update() -> Story:
         with transaction.atomic():
-            if action == Action.PUBLISH and story.status == Status.DRAFT:
+            if action == Action.PUBLISH and lifecycle.is_draft(story):
                 _publish_status(story, author=story.author or actor)
             _write(
                 story,
@@ -392,7 +390,7 @@ def story_update(
                 remove_image=remove_image,
                 slug_follows_title=never_public,
             )
-            story_changed(story, previous_status=previous)
+            content_changed(story, previous_status=previous)
         return story
 
     return writing_with_file(story, "image", write)
@@ -536,7 +534,6 @@ def linked_story_start(*, author, url: str) -> Story:
     story = Story(
         author=author,
         kind=StoryKind.LINKED,
-        status=Status.DRAFT,
         url=url,
         canonical_url=key,
         title="",
@@ -546,7 +543,7 @@ def linked_story_start(*, author, url: str) -> Story:
     story.slug = story_unique_slug(f"link {host}")
     with transaction.atomic():
         story.save()
-        story_changed(story, previous_status=None)
+        content_changed(story, previous_status=None)
         transaction.on_commit(lambda: _enqueue_preview(story.pk))
     return story
 
@@ -596,7 +593,9 @@ def unpublished_stories_of_author_delete(*, author) -> int:
     Returns how many were deleted. Runs in the deleting transaction.
     """
     stories = list(
-        Story.objects.filter(author=author, published_at__isnull=True).prefetch_related("pictures")
+        Story.objects.filter(author=author, first_published_at__isnull=True).prefetch_related(
+            "pictures"
+        )
     )
     names = [story.image.name for story in stories if story.image]
     names += [picture.image.name for story in stories for picture in story.pictures.all()]
@@ -604,3 +603,29 @@ def unpublished_stories_of_author_delete(*, author) -> int:
     Story.objects.filter(pk__in=[story.pk for story in stories]).delete()
     transaction.on_commit(lambda: [storage.delete(name) for name in names])
     return len(stories)
+
+
+def story_tags_sync(story: Story) -> None:
+    """The story's tag rows: its tags while it is public, none otherwise."""
+    StoryTag.objects.filter(story=story).delete()
+    if is_public(story):
+        StoryTag.objects.bulk_create(StoryTag(story=story, tag=tag) for tag in story.tag_list)
+
+
+def story_new_voice_mark(story: Story) -> None:
+    """A person's first published story told here is a new voice.
+
+    Sharing a link to a story told elsewhere does not count: the voice is
+    the other site's (and stories from feeds have no person at all).
+    """
+    if story.author_id is None or story.kind != StoryKind.OWN:
+        return
+    told_before = (
+        Story.objects.public()
+        .filter(author_id=story.author_id, kind=StoryKind.OWN)
+        .exclude(pk=story.pk)
+        .exists()
+    )
+    if not told_before and not story.is_new_voice:
+        story.is_new_voice = True
+        Story.objects.filter(pk=story.pk).update(is_new_voice=True)

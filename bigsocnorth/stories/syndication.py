@@ -33,7 +33,7 @@ from django.views.decorators.http import conditional_page, require_safe
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.directory.entries.selectors import EntryMoved, entry_get_for_view
 from bigsocnorth.directory.models import Entry
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.selectors import area_get_by_slug
 from bigsocnorth.stories.models import Story, StoryKind
@@ -375,7 +375,7 @@ def story_byline(story: Story) -> tuple[str | None, str | None]:
     display name, never by their email address.
     """
     for entry in (story.on_behalf_of, story.feed.entry if story.feed else None):
-        if entry is not None and entry.status == Status.PUBLISHED:
+        if is_public(entry):
             return entry.name, absolute_url(entry.get_absolute_url())
     profile = getattr(story.author, "profile", None) if story.author else None
     if profile is not None:
@@ -463,7 +463,7 @@ def story_feed_links(
     unpublished or merged entry, a tag no story could have.
     """
     scopes: list[FeedScope] = []
-    if entry is not None and entry.status == Status.PUBLISHED and entry.merged_into_id is None:
+    if is_public(entry) and entry.merged_into_id is None:
         scopes.append(scope_entry(entry))
     if area:
         with contextlib.suppress(Http404):

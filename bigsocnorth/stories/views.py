@@ -23,7 +23,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.directory.jsonld import json_ld_script_content
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories import selectors, services
 from bigsocnorth.stories.forms import ShareLinkForm, StoryFilterForm, StoryForm
 from bigsocnorth.stories.jsonld import story_json_ld
@@ -74,7 +75,7 @@ def story_detail(request, slug: str):
     image_url = request.build_absolute_uri(story.image.url) if story.image else ""
     summary = story.summary or Truncator(html.unescape(strip_tags(body_html))).chars(200)
     profile = getattr(story.author, "profile", None) if story.author_id else None
-    published = story.status == Status.PUBLISHED
+    published = is_public(story)
     return render(
         request,
         "stories/story_detail.html",
@@ -86,7 +87,7 @@ def story_detail(request, slug: str):
             "image_url": image_url,
             "profile": profile,
             # An entry hidden or merged since is not linked from a public page.
-            "about": [entry for entry in story.about.all() if entry.status == Status.PUBLISHED],
+            "about": [entry for entry in story.about.all() if is_public(entry)],
             "can_edit": can_edit_story(user=request.user, story=story),
             "is_author": request.user.is_authenticated and story.author_id == request.user.pk,
             "share_links": _share_links(url=url, title=story.title) if published else [],
@@ -181,7 +182,7 @@ def _action(request) -> str:
 def _saved_message(request, story: Story, action: str) -> None:
     if action != services.Action.PUBLISH:
         messages.success(request, _("Your draft is saved. Only you can see it."))
-    elif story.status == Status.PUBLISHED:
+    elif is_public(story):
         messages.success(request, _("Your story is published. Thank you for telling it."))
     else:
         messages.success(
@@ -252,7 +253,7 @@ def _handle_post(request, form: StoryForm, *, story: Story | None):
     if "add_picture" in request.POST:
         return _add_picture(request, form, story)
     _saved_message(request, story, action)
-    if action == services.Action.PUBLISH or story.status != Status.DRAFT:
+    if action == services.Action.PUBLISH or not lifecycle.is_draft(story):
         return redirect(story)
     return redirect("stories:story_edit", slug=story.slug)
 
@@ -328,7 +329,7 @@ def story_share(request):
             "already": already,
             "already_visible": already is not None
             and (
-                already.status == Status.PUBLISHED
+                is_public(already)
                 or can_edit_story(user=request.user, story=already)
             ),
         },

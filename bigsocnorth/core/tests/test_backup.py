@@ -8,10 +8,11 @@ import subprocess
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from bigsocnorth.accounts.models import User
+User = get_user_model()
 
 
 @pytest.mark.django_db(transaction=True)

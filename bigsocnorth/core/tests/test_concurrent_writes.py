@@ -16,9 +16,10 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection
 
-from bigsocnorth.accounts.models import User
+User = get_user_model()
 
 WRITES_PER_PROCESS = 150
 
@@ -29,7 +30,9 @@ WRITER = textwrap.dedent(
 
     django.setup()
     from django.db import transaction
-    from bigsocnorth.accounts.models import User
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
 
     tag = sys.argv[1]
     count = int(sys.argv[2])

@@ -45,7 +45,7 @@ from bigsocnorth.directory.models import (
 )
 from bigsocnorth.directory.permissions import check_entry_edit_permission
 from bigsocnorth.moderation.models import Status
-from bigsocnorth.moderation.services import content_initial_status
+from bigsocnorth.moderation import lifecycle
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
 
@@ -449,14 +449,12 @@ def entries_create_many(
     """
     if not new:
         return []
-    status = content_initial_status(author=author)
+    status = lifecycle.initial_status(author=author)
     now = now or timezone.now()
     entries = []
     for entry, fields in new:
         entry.author = author
-        entry.status = status
-        if status == Status.PUBLISHED:
-            entry.published_at = now
+        lifecycle.status_stamp(entry, status, now=now)
         _fields_set(entry, fields)
         entries.append(entry)
     Entry.objects.bulk_create(entries, batch_size=batch_size)

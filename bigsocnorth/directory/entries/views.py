@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagination import page_number
+from bigsocnorth.core.sections import ENTRY, sections_for
 from bigsocnorth.directory.editors import selectors as editor_selectors
 from bigsocnorth.directory.entries import selectors, services
 from bigsocnorth.directory.entries.duplicates import entry_likely_duplicates
@@ -40,7 +41,7 @@ from bigsocnorth.directory.permissions import (
     can_see_private_contact,
     check_entry_edit_permission,
 )
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.permissions import is_public
 
 PLACES_PREFIX = "places"
 DUPLICATE_CHECK_NAME_MIN = 3
@@ -107,10 +108,12 @@ def entry_detail(request, slug: str):
             "is_author": user.is_authenticated and entry.author_id == user.pk,
             "json_ld": (
                 json_ld_script_content(entry_json_ld(entry=entry, url=url, logo_url=logo_url))
-                if entry.status == Status.PUBLISHED
+                if is_public(entry)
                 else ""
             ),
             "canonical_url": url,
+            # What other types show about the entry: its stories, and more to come.
+            "sections": sections_for(ENTRY, obj=entry, user=user),
             # Plain text for meta tags; the template escapes it.
             "summary": Truncator(html.unescape(strip_tags(description_html))).chars(200),
         },
@@ -244,7 +247,7 @@ def entry_create(request):
         except ValidationError as error:
             _add_service_errors(form, error)
         else:
-            if entry.status == Status.PUBLISHED:
+            if is_public(entry):
                 messages.success(request, _("Your entry is published."))
             else:
                 messages.success(

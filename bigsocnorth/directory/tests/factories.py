@@ -29,6 +29,10 @@ class EntryFactory(factory.django.DjangoModelFactory):
     sector = Sector.VOLUNTARY
     status = Status.PUBLISHED
     published_at = factory.Faker("date_time", tzinfo=datetime.UTC)
+    # As the lifecycle keeps it: set by the first publication, never again.
+    first_published_at = factory.LazyAttribute(
+        lambda entry: entry.published_at if entry.status == Status.PUBLISHED else None
+    )
 
     @factory.post_generation
     def editors(self, create, extracted, **kwargs):

@@ -379,7 +379,10 @@ def test_going_to_a_place_lists_links_to_show_it_and_to_add_a_group_there(client
     assert [result["place"].name for result in results] == ["Hebden Bridge"]
     hebden = results[0]
     assert hebden["map_url"].startswith(f"{MAP_URL}?category=innovation&lat=53.74")
-    assert hebden["add_url"].startswith("/directory/new/?latitude=53.74")
+    # Every layer that can be added to from the map offers its form, with the place.
+    adds = {link["label"]: link["url"] for link in hebden["add_links"]}
+    assert adds["Add a group here"].startswith("/directory/new/?latitude=53.74")
+    assert adds["Tell a story that happened here"].startswith("/stories/new/?latitude=53.74")
     page = _page(response)
     assert "Add a group here" in page
     # The filters go along with the place search (hidden inputs).

@@ -4,7 +4,7 @@ from django.http import Http404
 
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.tests.factories import EntryFactory
-from bigsocnorth.moderation import services
+from bigsocnorth.moderation import lifecycle, services
 from bigsocnorth.moderation.models import HIDDEN_BY_FLAGS, AuditLog, Flag, Status
 from bigsocnorth.moderation.permissions import check_view_permission, filter_visible_to
 
@@ -13,16 +13,16 @@ pytestmark = pytest.mark.django_db
 
 def test_first_contributions_go_to_review(member, settings):
     settings.NEW_MEMBER_REVIEW_COUNT = 2
-    assert services.content_initial_status(author=member) == Status.IN_REVIEW
+    assert lifecycle.initial_status(author=member) == Status.IN_REVIEW
     EntryFactory(author=member)
-    assert services.content_initial_status(author=member) == Status.IN_REVIEW
+    assert lifecycle.initial_status(author=member) == Status.IN_REVIEW
     EntryFactory(author=member)
-    assert services.content_initial_status(author=member) == Status.PUBLISHED
+    assert lifecycle.initial_status(author=member) == Status.PUBLISHED
 
 
 def test_moderators_and_admins_publish_directly(moderator, admin_user):
-    assert services.content_initial_status(author=moderator) == Status.PUBLISHED
-    assert services.content_initial_status(author=admin_user) == Status.PUBLISHED
+    assert lifecycle.initial_status(author=moderator) == Status.PUBLISHED
+    assert lifecycle.initial_status(author=admin_user) == Status.PUBLISHED
 
 
 def test_visibility_for_anonymous_member_and_moderator(member, moderator):

@@ -11,10 +11,11 @@ from django.utils import timezone
 
 from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.directory import notices
-from bigsocnorth.directory.changes import entry_changed
 from bigsocnorth.directory.models import EditorRequest, RequestStatus
 from bigsocnorth.directory.tests.factories import EntryFactory
+from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation import services as moderation
+from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.notifications import registry
 from bigsocnorth.notifications.models import Notification
@@ -75,10 +76,7 @@ def test_an_entry_in_two_areas_names_the_first_followed_one(waiting_entry, leeds
     follow_create(user=follower, target=leeds)
     follow_create(user=follower, target=kirklees)
 
-    waiting_entry.status = Status.PUBLISHED
-    waiting_entry.published_at = timezone.now()
-    waiting_entry.save()
-    entry_changed(waiting_entry, previous_status=Status.IN_REVIEW)
+    lifecycle.publish(waiting_entry)
 
     assert _messages_for(follower) == ["A new entry in Kirklees: “Huddersfield Food Bank”"]
 
@@ -126,10 +124,14 @@ def test_an_entry_hidden_while_in_review_is_announced_when_first_published(
 def test_an_entry_published_at_once_does_not_tell_its_author(member, kirklees):
     follower = UserFactory()
     follow_create(user=follower, target=kirklees)
-    entry = EntryFactory(name="Dewsbury Tool Library", author=member, published_at=timezone.now())
+    entry = EntryFactory.build(name="Dewsbury Tool Library", author=member, status=Status.DRAFT)
+    entry.published_at = entry.first_published_at = None
+    # As entry_create does: stamped published for a trusted author, then saved.
+    lifecycle.status_stamp(entry, Status.PUBLISHED)
+    entry.save()
     entry.areas.add(kirklees)
 
-    entry_changed(entry, previous_status=None)
+    content_changed(entry, previous_status=None)
 
     assert _messages_for(member) == []
     assert _messages_for(follower) == ["A new entry in Kirklees: “Dewsbury Tool Library”"]
@@ -140,11 +142,11 @@ def test_an_entry_that_stays_in_review_or_is_edited_is_not_announced(waiting_ent
     follower = UserFactory()
     follow_create(user=follower, target=kirklees)
 
-    entry_changed(waiting_entry, previous_status=None)
+    content_changed(waiting_entry, previous_status=None)
     waiting_entry.status = Status.PUBLISHED
     waiting_entry.published_at = timezone.now()
     waiting_entry.save()
-    entry_changed(waiting_entry, previous_status=Status.PUBLISHED)  # an edit
+    content_changed(waiting_entry, previous_status=Status.PUBLISHED)  # an edit
 
     assert not Notification.objects.exists()
 

@@ -26,7 +26,7 @@ def indexed_entry(db):
     """Make an entry as the directory would, with its areas and categories, and index it.
 
     Built with the factory (the directory services are not what these tests
-    are about) and indexed through the same call directory.changes makes.
+    are about) and indexed through the same call the change fan-out makes.
     """
 
     def make(*, areas=(), categories=(), **values):

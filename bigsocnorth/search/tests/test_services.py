@@ -4,12 +4,12 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bigsocnorth.directory.changes import entry_changed
 from bigsocnorth.directory.editors.services import entry_merge
 from bigsocnorth.directory.entries import services as directory_services
 from bigsocnorth.directory.models import Entry, EntryKind
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation import services as moderation
+from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.search.models import SearchDocument
 from bigsocnorth.search.services import (
@@ -142,11 +142,11 @@ def test_deleted_entry_leaves(indexed_entry):
 
 
 def test_entry_changed_keeps_the_index(indexed_entry):
-    # directory.changes is the one place every entry write goes through.
+    # The change fan-out is the one place every entry write goes through.
     entry = indexed_entry(name="Pudsey Carnival")
     entry.status = Status.ARCHIVED
     entry.save()
-    entry_changed(entry, previous_status=Status.PUBLISHED)
+    content_changed(entry, previous_status=Status.PUBLISHED)
     assert found("carnival") == []
 
 

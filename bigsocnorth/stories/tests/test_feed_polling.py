@@ -631,7 +631,7 @@ def test_an_item_already_linked_by_someone_is_skipped(make_source, member):
 
 def test_a_poll_that_breaks_halfway_saves_nothing(make_source, monkeypatch):
     source = make_source("/rss.xml")
-    real = feed_polling.story_changed
+    real = feed_polling.content_changed
     calls = []
 
     def breaks_on_the_second(story, *, previous_status):
@@ -640,7 +640,7 @@ def test_a_poll_that_breaks_halfway_saves_nothing(make_source, monkeypatch):
             raise RuntimeError("the search index is away")
         real(story, previous_status=previous_status)
 
-    monkeypatch.setattr(feed_polling, "story_changed", breaks_on_the_second)
+    monkeypatch.setattr(feed_polling, "content_changed", breaks_on_the_second)
 
     with pytest.raises(RuntimeError):
         feed_poll(source)
@@ -807,7 +807,7 @@ def test_the_task_records_an_unexpected_error_and_goes_on(make_source, monkeypat
     def broken(story, *, previous_status):
         raise RuntimeError("the search index is away")
 
-    monkeypatch.setattr(feed_polling, "story_changed", broken)
+    monkeypatch.setattr(feed_polling, "content_changed", broken)
 
     assert feed_poll_task.call(source.pk) == PollStatus.ERROR
 

@@ -16,8 +16,8 @@ from django.urls import reverse
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority
-from bigsocnorth.stories.changes import story_tags_sync
 from bigsocnorth.stories.models import Story, StoryKind
+from bigsocnorth.stories.services import story_tags_sync
 from bigsocnorth.stories.syndication import FEED_SIZE, JSON_FEED_VERSION
 
 pytestmark = pytest.mark.django_db

@@ -28,25 +28,6 @@ class Command(BaseCommand):
         call_command("createcachetable", verbosity=0)
         if demo_data:
             call_command("load_demo_data", first_run_only=True, stdout=self.stdout)
-        self._fill_empty_indexes()
-
-    def _fill_empty_indexes(self):
-        """A database from before search or the map existed gets them built once.
-
-        Afterwards every change keeps them exact, so this does nothing.
-        """
-        from bigsocnorth.mapping.models import MapItem
-        from bigsocnorth.moderation.models import Status
-        from bigsocnorth.moderation.registry import registered_types
-        from bigsocnorth.search.models import SearchDocument
-
-        published = any(
-            registered.model.objects.filter(status=Status.PUBLISHED).exists()
-            for registered in registered_types()
-        )
-        if not published:
-            return
-        if not SearchDocument.objects.exists():
-            call_command("search_rebuild", stdout=self.stdout)
-        if not MapItem.objects.exists():
-            call_command("map_rebuild", stdout=self.stdout)
+        # A database from before an index (search, the map) existed gets it built
+        # once; afterwards every change keeps it exact, so this does nothing.
+        call_command("indexes_fill_empty", stdout=self.stdout)

@@ -462,7 +462,10 @@
     }
     content.appendChild(element("p", "", this.text.addHereIntro));
     var params = new URLSearchParams({ latitude: latitude, longitude: longitude });
-    content.appendChild(this.link(this.config.urls.add + "?" + params.toString(), this.text.addHere, "button button-small map-add-here"));
+    var self = this;
+    this.config.add.forEach(function (choice) {
+      content.appendChild(self.link(choice.url + "?" + params.toString(), choice.label, "button button-small map-add-here"));
+    });
     content.appendChild(element("p", "meta", format(this.text.coordinates, { latitude: latitude, longitude: longitude })));
     this.popup(latlng, content, origin);
   };

@@ -14,9 +14,10 @@ import random
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.utils.text import slugify
 
+from bigsocnorth.accounts.models import Role, User
+from bigsocnorth.core.demo.registry import DemoResult
 from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Category, Entry, EntryKind
 from bigsocnorth.directory.networks import services as network_services
@@ -25,6 +26,7 @@ from bigsocnorth.moderation.models import FlagReason, Status
 from bigsocnorth.places.gazetteer import gazetteer_get
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.selectors import area_for_point
+from bigsocnorth.stories.demo_feed_views import demo_feed_url
 
 ENTRY_COUNT = 320
 SEED = 2026
@@ -162,7 +164,7 @@ NETWORKS = [
 class FeedSite:
     """A hyperlocal news site whose news feed the demo serves itself."""
 
-    feed: str  # the file core/demo/feeds/<feed>.xml, served at /demo/feeds/<feed>.xml
+    feed: str  # the file stories/demo_feeds/<feed>.xml, served at /demo/feeds/<feed>.xml
     name: str
     editor: str  # the email of the demo member who adds it (and so edits it)
     area: str  # GSS code of the local authority it covers
@@ -241,6 +243,19 @@ def _values(rng: random.Random, activity: Activity, town, kinds, categories) -> 
     return values
 
 
+def load_directory_demo() -> DemoResult:
+    """The demo directory, written by the demo members and the demo moderator (loaded before)."""
+    members = list(User.objects.filter(role=Role.MEMBER).order_by("pk"))
+    moderator = User.objects.get(email="moderator@example.org")
+    counts = load_directory(members=members, moderator=moderator)
+    return DemoResult(
+        summary=[
+            "Demo data loaded: {entries} directory entries ({in_review} waiting for review), "
+            "{networks} networks, {flags} flags for the moderators.".format(**counts)
+        ]
+    )
+
+
 def load_directory(*, members: list, moderator) -> dict:
     """Create the demo directory. Returns counts for the summary printed on first run."""
     rng = random.Random(SEED)
@@ -272,10 +287,6 @@ def load_directory(*, members: list, moderator) -> dict:
         "networks": len(networks),
         "flags": flags,
     }
-
-
-def demo_feed_url(feed: str) -> str:
-    return f"{settings.SITE_URL}/demo/feeds/{feed}.xml"
 
 
 def _load_feed_sites(members, kinds, categories) -> list[Entry]:

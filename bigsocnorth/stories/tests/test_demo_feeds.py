@@ -11,11 +11,11 @@ import pytest
 from django.http import Http404
 from django.test import RequestFactory
 
-from bigsocnorth.core.demo.directory import FEED_SITES, demo_feed_url
-from bigsocnorth.core.views import DEMO_FEEDS_DIR, demo_feed
+from bigsocnorth.directory.demo import FEED_SITES
 from bigsocnorth.directory.models import EntryKind
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
+from bigsocnorth.stories.demo_feed_views import DEMO_FEEDS_DIR, demo_feed, demo_feed_url
 from bigsocnorth.stories.feed_polling import (
     FEED_ITEMS_FIRST_POLL,
     PollStatus,

@@ -20,12 +20,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from bigsocnorth.accounts.demo import demo_person_create
 from bigsocnorth.accounts.models import User
+from bigsocnorth.core.demo.registry import DemoResult
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.permissions import can_edit_entry
+from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.services import content_approve
-from bigsocnorth.stories.changes import story_changed
+from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.stories.feed_sources import feed_source_consent_set
 from bigsocnorth.stories.models import PreviewState, Story, StoryKind
 from bigsocnorth.stories.services import (
@@ -632,6 +636,27 @@ LINKED_STORIES = [
 ]  # fmt: skip
 
 
+def load_stories_demo() -> DemoResult:
+    """The newcomers, then the demo stories (after the people and the directory)."""
+    # Made only now, so they are not among the directory's authors: nothing of
+    # theirs is published, and their first stories wait for review.
+    codes = {newcomer[3] for newcomer in NEWCOMERS}
+    areas = {la.code: la for la in LocalAuthority.objects.filter(code__in=codes)}
+    for email, name, pronouns, area_code, bio in NEWCOMERS:
+        demo_person_create(email, name, pronouns, areas[area_code], bio)
+    moderator = User.objects.get(email="moderator@example.org")
+    counts = load_stories(moderator=moderator)
+    return DemoResult(
+        summary=[
+            "Stories: {own} told here ({published} published, {new_voices} of them new voices; "
+            "{in_review} waiting for review; {drafts} draft), {linked} linked from elsewhere. "
+            "{feeds} news feeds are switched on: they are read once the site is running.".format(
+                **counts
+            )
+        ]
+    )
+
+
 def load_stories(*, moderator) -> dict:
     """Tell the demo stories, share the linked ones and switch on the demo news feeds.
 
@@ -706,12 +731,12 @@ def _backdate(story: Story, *, when: datetime) -> None:
     with transaction.atomic():
         dates = {"created_at": when - timedelta(hours=3), "updated_at": when}
         if story.status == Status.PUBLISHED:
-            dates["published_at"] = when
+            dates["published_at"] = dates["first_published_at"] = when
         Story.objects.filter(pk=story.pk).update(**dates)
         story.refresh_from_db()
         if story.status == Status.PUBLISHED:
             # Published already, so this only brings the map and search up to date.
-            story_changed(story, previous_status=Status.PUBLISHED)
+            content_changed(story, previous_status=Status.PUBLISHED)
 
 
 def _share(spec: LinkedStory, people, entries, *, when: datetime, now: datetime) -> Story:
@@ -766,9 +791,7 @@ def demo_linked_story_publish(
     )
     story = Story(
         kind=StoryKind.LINKED,
-        status=Status.PUBLISHED,
         author=shared_by,
-        published_at=published_at,
         url=url,
         canonical_url=key,
         preview_state=PreviewState.READY,
@@ -783,12 +806,15 @@ def demo_linked_story_publish(
         source_published_at=fields.source_published_at,
         slug=story_unique_slug(fields.title),
     )
+    # Published months ago, so not news: stamped like an import, which nobody
+    # announces (no new-voice mark, no notices), then dated back.
+    lifecycle.status_stamp_many([story], Status.PUBLISHED)
+    story.published_at = story.first_published_at = published_at
     with transaction.atomic():
         story.save()
         Story.objects.filter(pk=story.pk).update(created_at=published_at, updated_at=published_at)
         story.about.set(fields.about)
-        # Published months ago, so not news: no new-voice mark and no notices.
-        story_changed(story, previous_status=None)
+        content_changed(story, previous_status=None)
     return story
 
 
