@@ -6,7 +6,9 @@ kind, category and area look-ups) and reports per-row errors and likely
 duplicates, writing nothing. `entry_import_write` reads and checks the file
 again (the directory may have changed since) and, only if no row has an
 error, writes every new entry in one transaction with bulk inserts; any
-problem rolls all of it back.
+problem rolls all of it back. The entries are written by the same code as
+an entry added with the form (entries.services.entries_create_many), a
+batch at a time.
 
 The columns are the export's (opendata.csv_export.COLUMNS), so an export
 can be imported again. Neither step makes a query per row: kinds,
@@ -31,21 +33,23 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bigsocnorth.core.geo import publishable_point
 from bigsocnorth.directory.changes import bulk_additions_done, entries_added_in_bulk
-from bigsocnorth.directory.entries.duplicates import name_key, website_key
-from bigsocnorth.directory.entries.services import RESERVED_SLUGS, EntryFields, check_entry_fields
+from bigsocnorth.directory.entries.duplicates import website_key
+from bigsocnorth.directory.entries.services import (
+    RESERVED_SLUGS,
+    EntryFields,
+    check_entry_fields,
+    entries_create_many,
+)
 from bigsocnorth.directory.models import (
     Category,
     Entry,
     EntryIdentifier,
     EntryKind,
-    EntryPlace,
     Sector,
 )
 from bigsocnorth.directory.opendata.csv_export import COLUMNS
 from bigsocnorth.directory.permissions import check_entry_import_permission
-from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.services import audit_log_write
 from bigsocnorth.places.models import LocalAuthority
 
@@ -774,92 +778,25 @@ class _Slugs:
 
 
 def _write_batch(rows: list[_Row], *, actor, published_at, slugs: _Slugs) -> int:
-    """Insert the rows' entries and everything hanging off them, then index them for search.
+    """Add the rows' entries through the entries' write path, then index them for search.
 
-    Call inside the import's transaction. Returns how many entries were added.
+    `entries_create_many` inserts them and everything hanging off them in
+    bulk, as published entries by `actor` (a moderator) with `published_at`,
+    like any new entry. Call inside the import's transaction. Returns how
+    many entries were added.
     """
     if not rows:
         return 0
-    entries = []
-    for row, slug in zip(rows, slugs.assign([row.fields.name for row in rows]), strict=True):
-        fields = row.fields
-        entries.append(
-            Entry(
-                uuid=row.entry_id or uuid.uuid4(),
-                name=fields.name,
-                name_key=name_key(fields.name),
-                slug=slug,
-                kind=fields.kind,
-                sector=fields.sector,
-                tags=fields.tags,
-                description=fields.description,
-                website=fields.website,
-                website_key=website_key(fields.website),
-                feed_url=fields.feed_url,
-                social_links=fields.social_links,
-                public_contact=fields.public_contact,
-                private_contact=fields.private_contact,
-                approximate_location=fields.approximate_location,
-                status=Status.PUBLISHED,
-                published_at=published_at,
-                author=actor,
-            )
-        )
-    Entry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-    if any(entry.pk is None for entry in entries):
-        # Databases that cannot return new keys from a bulk insert: one query per batch.
-        keys = dict(
-            Entry.objects.filter(uuid__in=[e.uuid for e in entries]).values_list("uuid", "pk")
-        )
-        for entry in entries:
-            entry.pk = keys[entry.uuid]
-    places, identifiers, categories, served, areas, editors = [], [], [], [], [], []
-    for entry, row in zip(entries, rows, strict=True):
-        fields = row.fields
-        in_areas: set[int] = set()
-        for position, place in enumerate(fields.places):
-            latitude, longitude = publishable_point(
-                latitude=place.latitude,
-                longitude=place.longitude,
-                approximate=fields.approximate_location,
-            )
-            places.append(
-                EntryPlace(
-                    entry_id=entry.pk,
-                    name=place.name,
-                    latitude=place.latitude,
-                    longitude=place.longitude,
-                    public_latitude=latitude,
-                    public_longitude=longitude,
-                    local_authority_id=place.local_authority.pk,
-                    position=position,
-                )
-            )
-            in_areas.add(place.local_authority.pk)
-        identifiers += [
-            EntryIdentifier(entry_id=entry.pk, scheme=scheme, value=value)
-            for scheme, value in fields.identifiers
-        ]
-        categories += [
-            Entry.categories.through(entry_id=entry.pk, category_id=category.pk)
-            for category in dict.fromkeys(fields.categories)
-        ]
-        served += [
-            Entry.areas_served.through(entry_id=entry.pk, localauthority_id=area.pk)
-            for area in fields.areas_served
-        ]
-        in_areas.update(area.pk for area in fields.areas_served)
-        areas += [
-            Entry.areas.through(entry_id=entry.pk, localauthority_id=area_id)
-            for area_id in sorted(in_areas)
-        ]
-        # As entry_create does: the author is the entry's first editor.
-        editors.append(Entry.editors.through(entry_id=entry.pk, user_id=actor.pk))
-    EntryPlace.objects.bulk_create(places, batch_size=BATCH_SIZE)
-    EntryIdentifier.objects.bulk_create(identifiers, batch_size=BATCH_SIZE)
-    for through_rows in (categories, served, areas, editors):
-        if through_rows:
-            type(through_rows[0]).objects.bulk_create(through_rows, batch_size=BATCH_SIZE)
+    names = slugs.assign([row.fields.name for row in rows])
+    entries = entries_create_many(
+        [
+            (Entry(uuid=row.entry_id or uuid.uuid4(), slug=slug), row.fields)
+            for row, slug in zip(rows, names, strict=True)
+        ],
+        author=actor,
+        now=published_at,
+        batch_size=BATCH_SIZE,
+    )
     entries_added_in_bulk(entries)
     return len(entries)
 
