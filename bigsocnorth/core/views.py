@@ -10,12 +10,17 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from bigsocnorth.core.sections import HOME, sections_for
+
 logger = logging.getLogger(__name__)
 
 
 @require_GET
 def home(request):
-    return render(request, "core/home.html")
+    # What is happening now, from every installed content type.
+    return render(
+        request, "core/home.html", {"sections": sections_for(HOME, obj=None, user=request.user)}
+    )
 
 
 @require_GET

@@ -16,12 +16,12 @@ from bigsocnorth.core import sections
 from bigsocnorth.core.demo.registry import register_demo
 from bigsocnorth.core.navigation import register_menu_item
 from bigsocnorth.directory import notices
-from bigsocnorth.directory.area_section import directory_area_section
 from bigsocnorth.directory.demo import load_directory_demo
 from bigsocnorth.directory.entries.selectors import category_list, entry_kind_list
 from bigsocnorth.directory.map_points import entry_map_points, entry_map_queryset
 from bigsocnorth.directory.models import Category, Entry
 from bigsocnorth.directory.search_document import entry_search_fields, entry_search_queryset
+from bigsocnorth.directory.sections import directory_area_section, directory_home_section
 from bigsocnorth.mapping import registry as map_registry
 from bigsocnorth.moderation import registry as moderation
 from bigsocnorth.moderation.changes import Change
@@ -77,5 +77,6 @@ follows.register(
     ),
 )
 sections.register_section(sections.AREA, "directory", build=directory_area_section, order=10)
+sections.register_section(sections.HOME, "directory", build=directory_home_section, order=10)
 register_menu_item("directory:entry_list", label=_("Directory"), order=10)
 register_demo("directory", load=load_directory_demo, order=20)

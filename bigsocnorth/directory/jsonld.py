@@ -2,18 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from django.utils.safestring import SafeString, mark_safe
-
 from bigsocnorth.directory.models import Entry
-
-_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
-
-
-def json_ld_script_content(data: dict) -> SafeString:
-    """JSON for a <script type="application/ld+json"> element, safe like json_script."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES))  # noqa: S308
 
 
 def entry_json_ld(*, entry: Entry, url: str, logo_url: str = "") -> dict:

@@ -9,6 +9,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bigsocnorth.core.tags import Tagged
 from bigsocnorth.moderation.models import ModeratedContent
 
 
@@ -59,7 +60,7 @@ def logo_upload_path(entry: Entry, filename: str) -> str:
     return f"directory/logos/{entry.uuid}-{uuid.uuid4().hex[:8]}.png"
 
 
-class Entry(ModeratedContent):
+class Entry(Tagged, ModeratedContent):
     """One group in the directory. Only published entries are public.
 
     Where it is: zero or more `places` (points, each assigned its local
@@ -150,10 +151,6 @@ class Entry(ModeratedContent):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:entry_detail", kwargs={"slug": self.slug})
-
-    @property
-    def tag_list(self) -> list[str]:
-        return [tag for tag in self.tags.split(", ") if tag]
 
     @property
     def is_network(self) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation.permissions import is_public
 
 
 def _is_active_member(user) -> bool:
@@ -51,7 +51,7 @@ def can_ask_to_edit(*, user, entry) -> bool:
     """Signed-in people who are not yet editors may ask, for a published entry."""
     if not _is_active_member(user):
         return False
-    if entry.status != Status.PUBLISHED:
+    if not is_public(entry):
         return False
     return not is_entry_editor(user=user, entry=entry)
 

@@ -15,10 +15,10 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from bigsocnorth.core.sections import AREA, sections_for
 from bigsocnorth.places import selectors
 from bigsocnorth.places.forms import PlaceSearchForm
 from bigsocnorth.places.models import LocalAuthority
-from bigsocnorth.core.sections import AREA, sections_for
 
 SEARCH_PAGE_LIMIT = 20
 AREA_PAGE_TOWN_LIMIT = 40

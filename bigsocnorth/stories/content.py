@@ -29,6 +29,7 @@ from bigsocnorth.stories.sections import (
     area_stories_section,
     author_stories_section,
     entry_stories_section,
+    home_stories_section,
 )
 from bigsocnorth.stories.services import story_new_voice_mark, story_tags_sync
 
@@ -68,6 +69,7 @@ map_registry.register(
 sections.register_section(sections.AREA, "stories", build=area_stories_section, order=20)
 sections.register_section(sections.ENTRY, "stories", build=entry_stories_section, order=30)
 sections.register_section(sections.PROFILE, "stories", build=author_stories_section, order=20)
+sections.register_section(sections.HOME, "stories", build=home_stories_section, order=20)
 register_menu_item("stories:story_list", label=_("Stories"), order=20)
 register_job("news_feeds", run=scheduled_feed_polls)
 

@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from bigsocnorth.core.tags import Tagged
 from bigsocnorth.moderation.models import ModeratedContent
 
 
@@ -40,7 +41,7 @@ def story_image_path(instance, filename: str) -> str:
     return f"stories/images/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
 
 
-class Story(ModeratedContent):
+class Story(Tagged, ModeratedContent):
     """One story. Only published stories are public (moderation's one rule)."""
 
     TITLE_MAX = 200
@@ -167,10 +168,6 @@ class Story(ModeratedContent):
 
     def get_absolute_url(self) -> str:
         return reverse("stories:story_detail", kwargs={"slug": self.slug})
-
-    @property
-    def tag_list(self) -> list[str]:
-        return [tag for tag in self.tags.split(", ") if tag]
 
     @property
     def is_linked(self) -> bool:

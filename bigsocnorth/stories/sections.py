@@ -13,6 +13,7 @@ from bigsocnorth.stories.syndication import story_feed_links
 AREA_PAGE_STORIES = 6
 ENTRY_PAGE_STORIES = 5
 AUTHOR_PAGE_STORIES = 10
+HOME_PAGE_STORIES = 4
 
 
 def area_stories_section(*, obj, user) -> Section:
@@ -63,3 +64,14 @@ def author_stories_section(*, obj, user) -> Section | None:
     if not stories:
         return None
     return Section(template="stories/includes/author_stories.html", context={"stories": stories})
+
+
+def home_stories_section(*, obj, user) -> Section | None:
+    """The newest published stories across the North."""
+    stories = list(published_stories()[:HOME_PAGE_STORIES])
+    if not stories:
+        return None
+    return Section(
+        template="stories/includes/home_stories.html",
+        context={"stories": stories, "more_url": reverse("stories:story_list")},
+    )

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from bigsocnorth.core.files import writing_with_file
 from bigsocnorth.core.images import ImageRules, image_clean
+from bigsocnorth.core.tags import tags_check
 from bigsocnorth.core.text import without_control_characters
-from bigsocnorth.directory.entries.services import tags_normalise
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.permissions import can_edit_entry
 from bigsocnorth.moderation import lifecycle
@@ -39,7 +39,6 @@ PICTURE_RULES = ImageRules(
 )
 PICTURES_MAX = 20
 ABOUT_MAX = 10
-TAG_MAX = 40
 TAGS_MAX_COUNT = 10
 # Addresses under /stories/ that are pages, not stories.
 RESERVED_SLUGS = {"new", "share", "feeds", "tag", "area", "entry", "mine", "feed"}
@@ -83,19 +82,11 @@ def _text(value, *, max_length: int, field: str, errors: dict, label: str, newli
 
 
 def _check_tags(raw: str, errors: dict) -> str:
-    tags = tags_normalise(without_control_characters(raw or "", keep_newlines=False))
-    tag_list = [tag for tag in tags.split(", ") if tag]
-    if len(tag_list) > TAGS_MAX_COUNT:
-        errors.setdefault("tags", []).append(
-            _("Use at most %(max)d tags.") % {"max": TAGS_MAX_COUNT}
-        )
-    elif any(len(tag) > TAG_MAX for tag in tag_list):
-        errors.setdefault("tags", []).append(
-            _("Each tag can be at most %(max)d characters.") % {"max": TAG_MAX}
-        )
-    elif len(tags) > Story.TAGS_MAX:
-        errors.setdefault("tags", []).append(_("The tags are too long altogether."))
-    return tags
+    try:
+        return tags_check(raw, max_count=TAGS_MAX_COUNT, max_total=Story.TAGS_MAX)
+    except ValidationError as error:
+        errors.setdefault("tags", []).extend(error.messages)
+        return ""
 
 
 def _check_place(place_name: str, latitude, longitude, errors: dict):

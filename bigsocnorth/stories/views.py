@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from bigsocnorth.core.jsonld import json_ld_script_content
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagination import page_number
-from bigsocnorth.directory.jsonld import json_ld_script_content
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories import selectors, services

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory import notices
-from bigsocnorth.directory.changes import entry_changed
 from bigsocnorth.directory.models import (
     EditorRequest,
     Entry,
@@ -36,7 +35,9 @@ from bigsocnorth.directory.permissions import (
     check_entry_merge_permission,
     is_entry_editor,
 )
-from bigsocnorth.moderation.models import Status
+from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation.changes import content_changed
+from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.moderation.services import audit_log_write
 from bigsocnorth.notifications.services import follows_move
 
@@ -47,7 +48,7 @@ def check_editor_request_create(*, entry: Entry | None, requester, message: str)
     """The tidied message, or ValidationError saying why the request cannot be made."""
     if requester is None or not requester.is_authenticated or not requester.is_active:
         raise ValidationError(_("Log in to ask to become an editor."))
-    if entry is None or entry.status != Status.PUBLISHED or entry.merged_into_id is not None:
+    if not is_public(entry) or entry.merged_into_id is not None:
         raise ValidationError(_("There is no published entry to ask about here."))
     if is_entry_editor(user=requester, entry=entry):
         raise ValidationError(_("You are already an editor of this entry."))
@@ -182,12 +183,11 @@ def entry_merge(*, actor, source: Entry, target: Entry, reason: str = "") -> Ent
         _move_identifiers(source, target)
         followers = follows_move(source=source, target=target)
         Entry.objects.filter(merged_into=source).update(merged_into=target)
-        previous_status = source.status
-        source.status = Status.ARCHIVED
         source.merged_into = target
-        source.save(update_fields=["status", "merged_into", "updated_at"])
-        entry_changed(source, previous_status=previous_status)
-        entry_changed(target, previous_status=target.status)
+        source.save(update_fields=["merged_into", "updated_at"])
+        # Archived: its old address leads to the entry that stays (a 301).
+        lifecycle.archive(source)
+        content_changed(target, previous_status=target.status)
         audit_log_write(
             actor=actor,
             action=MERGE_ACTION,

@@ -107,6 +107,16 @@ def entry_list_for_area(*, user, area: LocalAuthority | Region, limit: int = 20)
     return entry_list(user=user, area=area, per_page=limit)
 
 
+def entry_list_newest(*, limit: int) -> list[Entry]:
+    """The groups most recently published in the directory (merged ones aside)."""
+    return list(
+        _entries()
+        .public()
+        .filter(merged_into__isnull=True)
+        .order_by("-first_published_at", "-pk")[:limit]
+    )
+
+
 def entry_kind_list() -> list[EntryKind]:
     return list(EntryKind.objects.all())
 

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from bigsocnorth.core.files import writing_with_file
 from bigsocnorth.core.geo import publishable_point
 from bigsocnorth.core.images import ImageRules, image_clean
+from bigsocnorth.core.tags import tags_check
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory import notices
 from bigsocnorth.directory.changes import entry_changed
@@ -44,14 +45,12 @@ from bigsocnorth.directory.models import (
     Sector,
 )
 from bigsocnorth.directory.permissions import check_entry_edit_permission
-from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
 
 # Addresses under /directory/ that are pages, not entries.
 RESERVED_SLUGS = {"new", "networks", "import", "export", "duplicates", "hsds"}
-TAG_MAX = 40
 TAGS_MAX_COUNT = 15
 IDENTIFIERS_MAX = 10
 LOGO_RULES = ImageRules(max_bytes=5 * 1_048_576, max_side=6000, output_side=512)
@@ -85,17 +84,6 @@ class EntryFields:
     areas_served: list[LocalAuthority]
     approximate_location: bool
     errors: dict[str, list[str]] = field(default_factory=dict, repr=False)
-
-
-def tags_normalise(raw: str | list[str]) -> str:
-    """Lower case, trimmed, de-duplicated tags in their first order, joined by ", "."""
-    parts = raw.split(",") if isinstance(raw, str) else list(raw)
-    seen: list[str] = []
-    for part in parts:
-        tag = " ".join(str(part).split()).lower()
-        if tag and tag not in seen:
-            seen.append(tag)
-    return ", ".join(seen)
 
 
 def _lines(value: str | Iterable[str]) -> list[str]:
@@ -279,17 +267,11 @@ def check_entry_fields(
             _("The description can be at most %(max)s characters; this one has %(count)s.")
             % {"max": f"{Entry.DESCRIPTION_MAX:,}", "count": f"{len(description):,}"}
         ]
-    tags = tags_normalise(
-        without_control_characters(tags, keep_newlines=False) if isinstance(tags, str) else tags
-    )
-    tag_list = tags.split(", ") if tags else []
-    if len(tag_list) > TAGS_MAX_COUNT or any(len(tag) > TAG_MAX for tag in tag_list):
-        errors["tags"] = [
-            _("Use at most %(count)d tags, each at most %(max)d characters.")
-            % {"count": TAGS_MAX_COUNT, "max": TAG_MAX}
-        ]
-    elif len(tags) > Entry.TAGS_MAX:
-        errors["tags"] = [_("The tags are too long together; use fewer.")]
+    try:
+        tags = tags_check(tags, max_count=TAGS_MAX_COUNT, max_total=Entry.TAGS_MAX)
+    except ValidationError as error:
+        errors["tags"] = error.messages
+        tags = ""
     website = _check_url(website, field="website", errors=errors)
     feed_url = _check_url(feed_url, field="feed_url", errors=errors)
     social = _check_social_links(social_links, errors)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from bigsocnorth.core.jsonld import json_ld_script_content
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.core.sections import ENTRY, sections_for
@@ -33,7 +34,7 @@ from bigsocnorth.directory.entries.forms import (
     place_formset_initial,
     places_from_formset,
 )
-from bigsocnorth.directory.jsonld import entry_json_ld, json_ld_script_content
+from bigsocnorth.directory.jsonld import entry_json_ld
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.permissions import (
     can_ask_to_edit,

@@ -28,8 +28,7 @@ from bigsocnorth.directory.entries.duplicates import name_key
 from bigsocnorth.directory.entries.identifiers import SCHEMES
 from bigsocnorth.directory.entries.selectors import EntryMoved, entry_merge_target
 from bigsocnorth.directory.models import Entry, EntryPlace, Sector
-from bigsocnorth.moderation.models import Status
-from bigsocnorth.moderation.permissions import filter_visible_to
+from bigsocnorth.moderation.permissions import filter_visible_to, is_public
 from bigsocnorth.places.models import LocalAuthority
 
 # Fixed for good: taxonomy and term ids derive from it, and consumers keep them.
@@ -365,6 +364,6 @@ def hsds_organization_get(*, organization_id: str) -> Entry | None:
     merged = Entry.objects.filter(uuid=value, merged_into__isnull=False).first()
     if merged is not None:
         target = entry_merge_target(entry=merged)
-        if target.status == Status.PUBLISHED and target.merged_into_id is None:
+        if is_public(target) and target.merged_into_id is None:
             raise EntryMoved(target)
     return None

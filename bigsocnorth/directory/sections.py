@@ -1,0 +1,37 @@
+"""The directory's sections on the pages that gather content: an area, the home page."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from bigsocnorth.core.sections import Section
+from bigsocnorth.directory.entries.selectors import entry_list_for_area, entry_list_newest
+
+AREA_PAGE_ENTRIES = 10
+HOME_PAGE_ENTRIES = 4
+
+
+def directory_area_section(*, obj, user) -> Section:
+    """The entries in (or serving) the area, and a way to add one."""
+    area = obj
+    page = entry_list_for_area(user=user, area=area, limit=AREA_PAGE_ENTRIES)
+    return Section(
+        template="directory/includes/area_entries.html",
+        context={
+            "entries": page.object_list,
+            "count": page.paginator.count,
+            "more_url": f"{reverse('directory:entry_list')}?area={area.slug}",
+            "add_url": reverse("directory:entry_create"),
+        },
+    )
+
+
+def directory_home_section(*, obj, user) -> Section | None:
+    """The groups that joined the directory most recently."""
+    entries = entry_list_newest(limit=HOME_PAGE_ENTRIES)
+    if not entries:
+        return None
+    return Section(
+        template="directory/includes/home_entries.html",
+        context={"entries": entries, "more_url": reverse("directory:entry_list")},
+    )
