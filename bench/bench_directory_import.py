@@ -11,7 +11,7 @@ its own forked process (so its peak memory is its own):
   queries), measured on a sample and extrapolated;
 - the import (`entry_import_write`), against `entry_create` once per row,
   measured on a sample and extrapolated;
-- the import with each entry announced to followers (entry_changed per
+- the import with each entry announced to followers (content_changed per
   entry instead of the bulk search sync), on a sample, extrapolated;
 - the export of the 100,000 entries (the streamed view), against the
   obvious Django code (model instances, prefetch_related per chunk) for
@@ -362,11 +362,11 @@ def _instance_row(entry) -> list:
 
 
 def _import_announcing_each(path: Path, sample: int) -> dict:
-    """The import with changes.entry_changed per entry (notices one by one) instead of the
+    """The import with content_changed per entry (notices one by one) instead of the
     bulk search sync: what the import would cost if each entry were announced."""
     from bigsocnorth.accounts.models import User
-    from bigsocnorth.directory.changes import entry_changed
     from bigsocnorth.directory.opendata import csv_import
+    from bigsocnorth.moderation.changes import content_changed
 
     head = path.with_name(f"head-{sample}.csv")
     with path.open(encoding="utf-8") as source, head.open("w", encoding="utf-8") as target:
@@ -374,8 +374,8 @@ def _import_announcing_each(path: Path, sample: int) -> dict:
             if number > sample:
                 break
             target.write(text)
-    csv_import._entries_added = lambda entries: [
-        entry_changed(entry, previous_status=None) for entry in entries
+    csv_import.contents_added_in_bulk = lambda entries: [
+        content_changed(entry, previous_status=None) for entry in entries
     ]
     moderator = User.objects.get(email="bench-moderator@example.org")
     result = csv_import.entry_import_write(path=head, actor=moderator, include_duplicates=True)
@@ -441,7 +441,7 @@ def run() -> None:
         )
         announce_sample = min(ANNOUNCE_SAMPLE, ROWS)
         results["import_announcing"] = measure(
-            f"import announcing each entry (entry_changed), {announce_sample:,} rows",
+            f"import announcing each entry (content_changed), {announce_sample:,} rows",
             lambda: _import_announcing_each(path, announce_sample),
         )
 

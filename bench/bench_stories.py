@@ -7,7 +7,7 @@ and a few thousand drafts, stories in review, hidden and archived ones:
 told here in Markdown or linked from elsewhere (some from directory
 entries' news feeds), 1 to 5 tags each from about 300 with a Zipf-like
 spread, a place in 70 % of them, links to a few thousand directory entries
-in a quarter of them. Rows (and the tag rows stories.changes keeps) are
+in a quarter of them. Rows (and the tag rows the story change hook keeps) are
 bulk-inserted in the order they were written, not made through the
 services (as bench_map does with its points); they are not indexed for
 search or the map, which the pages measured here do not read.
@@ -239,7 +239,7 @@ def _plans(rng: random.Random, authorities: list) -> list[Plan]:
         plans.append(plan)
     # Rows were written in this order, so the primary key follows time, as on a real site.
     plans.sort(key=lambda plan: plan.written_at)
-    # A person's first published story told here is a new voice (stories.changes).
+    # A person's first published story told here is a new voice (stories.content, its change hook).
     told: set[int] = set()
     for plan in sorted(
         (p for p in plans if p.status == Status.PUBLISHED and p.kind == StoryKind.OWN),
@@ -414,7 +414,7 @@ def _load(rng: random.Random) -> list[Plan]:
                 [_story(rng, plan, towns, users, entries, feeds) for plan in chunk],
                 batch_size=1000,
             )
-            # What stories.changes keeps: a row per tag of each published story.
+            # What the story change hook keeps: a row per tag of each published story.
             StoryTag.objects.bulk_create(
                 [
                     StoryTag(story_id=story.pk, tag=tag)

@@ -1,7 +1,7 @@
 """Writes for the directory: adding and changing entries.
 
 `check_entry_fields` validates and normalises everything first; the write
-then happens in one transaction, which ends with `entry_changed` so search
+then happens in one transaction, which ends with `content_changed` so search
 and notices are kept in step with the entry. The web forms, the CSV import
 and the demo data all go through these functions: every new entry is
 written by `entries_create_many`, one at a time or a batch at a time.
@@ -28,7 +28,6 @@ from bigsocnorth.core.images import ImageRules, image_clean
 from bigsocnorth.core.tags import tags_check
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory import notices
-from bigsocnorth.directory.changes import entry_changed
 from bigsocnorth.directory.entries.duplicates import (
     LikelyDuplicate,
     entry_likely_duplicates,
@@ -46,6 +45,7 @@ from bigsocnorth.directory.models import (
 )
 from bigsocnorth.directory.permissions import check_entry_edit_permission
 from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
 
@@ -426,7 +426,7 @@ def entries_create_many(
     publication date (`now`, one time for all of them), its fields, and
     `author` as its first editor. Bulk inserts: the same few queries
     whatever the number of entries. Call inside a transaction; keeping the
-    indexes in step (`entry_changed`, or `changes.entries_added_in_bulk`)
+    indexes in step (`content_changed`, or `contents_added_in_bulk`)
     is the caller's.
     """
     if not new:
@@ -511,7 +511,7 @@ def entry_create(*, author, logo=None, not_a_duplicate: bool = False, **values) 
             if clean_logo is not None:
                 entry.logo.save("logo.png", clean_logo, save=False)
             entries_create_many([(entry, fields)], author=author)
-            entry_changed(entry, previous_status=None)
+            content_changed(entry, previous_status=None)
         return entry
 
     return writing_with_file(entry, "logo", write)
@@ -529,7 +529,7 @@ def entry_update(*, actor, entry: Entry, logo=None, remove_logo: bool = False, *
     def write() -> Entry:
         with transaction.atomic():
             _write(entry, fields, logo=clean_logo, remove_logo=remove_logo)
-            entry_changed(entry, previous_status=entry.status)
+            content_changed(entry, previous_status=entry.status)
             notices.entry_updated_notify(entry=entry, actor=actor)
         return entry
 

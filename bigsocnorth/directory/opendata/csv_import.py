@@ -33,7 +33,6 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from bigsocnorth.directory.changes import bulk_additions_done, entries_added_in_bulk
 from bigsocnorth.directory.entries.duplicates import website_key
 from bigsocnorth.directory.entries.services import (
     RESERVED_SLUGS,
@@ -50,6 +49,7 @@ from bigsocnorth.directory.models import (
 )
 from bigsocnorth.directory.opendata.csv_export import COLUMNS
 from bigsocnorth.directory.permissions import check_entry_import_permission
+from bigsocnorth.moderation.changes import bulk_additions_done, contents_added_in_bulk
 from bigsocnorth.moderation.services import audit_log_write
 from bigsocnorth.places.models import LocalAuthority
 
@@ -797,7 +797,7 @@ def _write_batch(rows: list[_Row], *, actor, published_at, slugs: _Slugs) -> int
         now=published_at,
         batch_size=BATCH_SIZE,
     )
-    entries_added_in_bulk(entries)
+    contents_added_in_bulk(entries)
     return len(entries)
 
 
@@ -816,7 +816,7 @@ def entry_import_write(
     Rows whose id is already in the directory are always left out; likely
     duplicates too unless `include_duplicates`. One transaction: the entries,
     their places, identifiers, categories and areas (bulk inserts), the
-    search index (in bulk, see changes.entries_added_in_bulk), and one audit log row.
+    search index (in bulk, see moderation.changes.contents_added_in_bulk), and one audit log row.
     """
     check_entry_import_permission(user=actor)
     counts = {"created": 0, "left_out": 0}

@@ -422,7 +422,7 @@ def test_an_error_after_some_batches_were_written_leaves_nothing_written(
         if len(calls) == 3:
             raise RuntimeError("the search index broke")
 
-    monkeypatch.setattr(csv_import, "entries_added_in_bulk", failing_sync)
+    monkeypatch.setattr(csv_import, "contents_added_in_bulk", failing_sync)
     before = _counts()
     with pytest.raises(RuntimeError):
         entry_import_write(path=_file(tmp_path, _csv_text(rows)), actor=moderator)
