@@ -79,7 +79,7 @@ class Entry(Tagged, ModeratedContent):
 
     uuid = models.UUIDField(_("open data identifier"), default=uuid.uuid4, unique=True)
     name = models.CharField(_("name"), max_length=NAME_MAX)
-    # The name folded for comparing (see directory.duplicates.name_key).
+    # The name folded for comparing (see directory.entries.duplicates.name_key).
     name_key = models.CharField(max_length=NAME_MAX, blank=True, db_index=True)
     slug = models.SlugField(_("web address name"), max_length=220, unique=True)
     kind = models.ForeignKey(
@@ -93,7 +93,7 @@ class Entry(Tagged, ModeratedContent):
     tags = models.CharField(_("tags"), max_length=TAGS_MAX, blank=True)
     description = models.TextField(_("description"), max_length=DESCRIPTION_MAX, blank=True)
     website = models.URLField(_("website"), max_length=URL_MAX, blank=True)
-    # The website without scheme, "www." or trailing slash (see directory.duplicates).
+    # The website without scheme, "www." or trailing slash (see directory.entries.duplicates).
     website_key = models.CharField(max_length=URL_MAX, blank=True, db_index=True)
     feed_url = models.URLField(_("news feed"), max_length=URL_MAX, blank=True)
     social_links = models.JSONField(_("social media links"), default=list, blank=True)
@@ -160,7 +160,7 @@ class Entry(Tagged, ModeratedContent):
     def area_list(self) -> list:
         """The authorities it is in (by its places, in order), then those it serves, once each.
 
-        Uses the prefetched places and areas served (see directory.selectors).
+        Uses the prefetched places and areas served (see directory.entries.selectors).
         """
         found: dict = {}
         for place in self.places.all():

@@ -71,7 +71,7 @@ def check_entry_merge_permission(*, user) -> None:
         raise PermissionDenied(_("Only moderators can merge entries."))
 
 
-# --- Network memberships (directory.network_services) ------------------------
+# --- Network memberships (directory.networks.services) -----------------------
 # The network's side (its editors) decides who is a member; the member's side
 # (its editors) may ask to join, change what is said about it, and leave.
 
@@ -140,7 +140,7 @@ def check_membership_end_permission(*, user, membership) -> None:
     )
 
 
-# --- Open data: importing entries from a CSV file (directory.csv_import) -----
+# --- Open data: importing entries from a CSV file (directory.opendata.csv_import)
 
 
 def check_entry_import_permission(*, user) -> None:

@@ -388,7 +388,7 @@ def test_web_addresses_are_unique_whatever_is_taken(tmp_path, moderator, monkeyp
 
 
 def test_imported_entries_are_not_announced_one_by_one(tmp_path, moderator, member):
-    """A decision (see csv_import._entries_added): no notice per imported entry."""
+    """A decision (see moderation.changes.contents_added_in_bulk): no notice per imported entry."""
     from bigsocnorth.notifications.models import Notification
     from bigsocnorth.notifications.services import follow_create
 
