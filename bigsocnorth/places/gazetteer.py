@@ -9,6 +9,7 @@ well under a millisecond.
 
 from __future__ import annotations
 
+import difflib
 import heapq
 import re
 import unicodedata
@@ -29,6 +30,9 @@ PLACE_SEARCH_MAX_LIMIT = 50
 
 # GeoNames' smallest ready-made extract: places of 1,000 people or more.
 _GEONAMES_MIN_POPULATION = 1000
+
+# A shorter run of words than this ("st", "new") matches too much to suggest.
+_NEAR_MIN_LENGTH = 4
 
 # Names people use for a place that are not its official name.
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -78,6 +82,15 @@ class PlaceResult:
     @property
     def kind_label(self) -> str:
         return str(self.kind.label)
+
+    @property
+    def key(self) -> str:
+        """A stable name for this place, for a form's choice: the same in every process."""
+        if self.kind == PlaceKind.REGION:
+            return f"region:{self.region.slug}"
+        if self.kind == PlaceKind.LOCAL_AUTHORITY:
+            return f"area:{self.local_authority.slug}"
+        return f"town:{self.local_authority.slug}:{name_normalise(self.name)}"
 
 
 def name_normalise(text: str) -> str:
@@ -137,6 +150,12 @@ class Gazetteer:
             pk: tuple(sorted(found, key=lambda r: (-(r.population or 0), r.name)))
             for pk, found in towns.items()
         }
+        self.by_key = {r.key: r for r in results}
+        self._ordered = {entry.result.key: entry.order for entry in self.entries}
+        self._names: dict[str, list[PlaceResult]] = defaultdict(list)
+        for entry in self.entries:
+            for key in entry.keys:
+                self._names[key].append(entry.result)
 
     def search(self, *, query: str, limit: int) -> list[PlaceResult]:
         normalised = name_normalise(query)
@@ -148,6 +167,28 @@ class Gazetteer:
             if tiers:
                 ranked.append(((min(tiers), *entry.order), entry.result))
         return [result for _, result in heapq.nsmallest(limit, ranked, key=lambda x: x[0])]
+
+    def near(self, *, query: str, limit: int) -> list[PlaceResult]:
+        """Places a name that matches nothing may have meant.
+
+        First the longest run of its first words that names a place
+        ("Hebden Bridge Town Hall" finds Hebden Bridge), then names spelt
+        nearly the same ("Hebdon Brige"). Each place once, best first.
+        """
+        words = name_normalise(query).split()
+        for end in range(len(words) - 1, 0, -1):
+            shorter = " ".join(words[:end])
+            if len(shorter) < _NEAR_MIN_LENGTH:
+                break
+            found = self.search(query=shorter, limit=limit)
+            if found:
+                return found
+        close = difflib.get_close_matches(" ".join(words), self._names, n=limit, cutoff=0.75)
+        seen: dict[str, PlaceResult] = {}
+        for name in close:
+            for result in sorted(self._names[name], key=lambda r: self._ordered[r.key]):
+                seen.setdefault(result.key, result)
+        return list(seen.values())[:limit]
 
 
 def _area_results(index: AreaIndex) -> list[PlaceResult]:
