@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from bigsocnorth.directory.models import Entry
+from bigsocnorth.places.fields import PlaceField
+from bigsocnorth.places.services import PlaceValue
 from bigsocnorth.stories.models import Story
 from bigsocnorth.stories.selectors import entries_by_reference, entries_told_for_choices
 from bigsocnorth.stories.services import ABOUT_MAX
@@ -53,14 +55,16 @@ class StoryForm(forms.Form):
         max_length=Story.TAGS_MAX,
         help_text=_("Words that describe the story, separated by commas."),
     )
-    place_name = forms.CharField(
+    place = PlaceField(
         label=_("Name of the place"),
         required=False,
-        max_length=120,
-        help_text=_("For example “Hebden Bridge Town Hall”."),
+        name_max=Story.PLACE_NAME_MAX,
+        help_text=_(
+            "A town, village or area of the North, for example Hebden Bridge: type its name "
+            "and choose it. You can then add where exactly, for example “Hebden Bridge Town "
+            "Hall”."
+        ),
     )
-    latitude = forms.FloatField(label=_("Latitude"), required=False)
-    longitude = forms.FloatField(label=_("Longitude"), required=False)
     about = forms.CharField(
         label=_("Groups in the directory it is about"),
         required=False,
@@ -139,13 +143,37 @@ class StoryForm(forms.Form):
                 story.source_published_at.date() if story.source_published_at else None
             ),
             "tags": story.tags,
-            "place_name": story.place_name,
-            "latitude": story.latitude,
-            "longitude": story.longitude,
+            "place": story_place(story),
             "about": "\n".join(entry.name for entry in story.about.all()),
             "on_behalf_of": story.on_behalf_of_id,
             "image_alt": story.image_alt,
         }
+
+
+def story_place(story: Story) -> PlaceValue | None:
+    """The story's place as the place picker shows it: a point, or its whole area."""
+    if story.local_authority is None:
+        return None
+    return PlaceValue(
+        name=story.place_name,
+        local_authority=story.local_authority,
+        latitude=story.latitude,
+        longitude=story.longitude,
+        approximate=story.approximate_location,
+    )
+
+
+def story_place_values(place: PlaceValue | None) -> dict:
+    """The place as the story services take it (they check it again)."""
+    if place is None:
+        return {"place_name": "", "latitude": None, "longitude": None, "local_authority": None}
+    return {
+        "place_name": place.name,
+        "latitude": place.latitude,
+        "longitude": place.longitude,
+        "local_authority": place.local_authority,
+        "approximate_location": place.approximate,
+    }
 
 
 class ShareLinkForm(forms.Form):

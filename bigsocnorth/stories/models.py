@@ -51,6 +51,7 @@ class Story(Tagged, ModeratedContent):
     URL_MAX = 2_000
     SOURCE_MAX = 200
     ALT_MAX = 300
+    PLACE_NAME_MAX = 120
 
     uuid = models.UUIDField(_("open data identifier"), default=uuid.uuid4, unique=True)
     kind = models.CharField(_("kind of story"), max_length=10, choices=StoryKind.choices)
@@ -62,10 +63,14 @@ class Story(Tagged, ModeratedContent):
     # Normalised: lower case, trimmed, unique, joined by ", " (as directory tags).
     tags = models.CharField(_("tags"), max_length=TAGS_MAX, blank=True)
 
-    # Where it happened (optional): puts the story on the map and in its area.
-    place_name = models.CharField(_("name of the place"), max_length=120, blank=True)
+    # Where it happened (optional): a point puts the story on the map, and
+    # its local authority puts it on the area's page. An area without a
+    # point is "the whole of" it. The point is rounded to about 1 km when it
+    # is saved if `approximate_location` (the exact one is never kept).
+    place_name = models.CharField(_("name of the place"), max_length=PLACE_NAME_MAX, blank=True)
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    approximate_location = models.BooleanField(_("show only roughly where"), default=False)
     local_authority = models.ForeignKey(
         "places.LocalAuthority",
         on_delete=models.PROTECT,

@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from bigsocnorth.core.files import writing_with_file
+from bigsocnorth.core.geo import publishable_point
 from bigsocnorth.core.images import ImageRules, image_clean
 from bigsocnorth.core.tags import tags_check
 from bigsocnorth.core.text import without_control_characters
@@ -29,7 +30,8 @@ from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.permissions import is_public
-from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
+from bigsocnorth.places.models import LocalAuthority
+from bigsocnorth.places.services import place_check
 from bigsocnorth.stories.canonical import canonical_key
 from bigsocnorth.stories.models import PreviewState, Story, StoryKind, StoryPicture, StoryTag
 from bigsocnorth.stories.permissions import check_story_edit_permission
@@ -62,6 +64,7 @@ class StoryFields:
     latitude: float | None
     longitude: float | None
     local_authority: object | None
+    approximate_location: bool
     about: list[Entry]
     on_behalf_of: Entry | None
     image_alt: str
@@ -89,30 +92,26 @@ def _check_tags(raw: str, errors: dict) -> str:
         return ""
 
 
-def _check_place(place_name: str, latitude, longitude, errors: dict):
-    if latitude in (None, "") and longitude in (None, ""):
-        return None, None, None
-    if latitude in (None, "") or longitude in (None, ""):
-        errors.setdefault("latitude", []).append(
-            _("Give both the latitude and the longitude of the place, or neither.")
-        )
-        return None, None, None
+def _check_place(latitude, longitude, local_authority, approximate, errors: dict):
+    """(latitude, longitude, local authority, approximate): a point (rounded to
+    about 1 km when `approximate`), the whole of an authority, or nothing."""
     try:
-        match = area_for_point(latitude=float(latitude), longitude=float(longitude))
-    except (InvalidCoordinates, ValueError, TypeError):
-        errors.setdefault("latitude", []).append(
-            _("Give the latitude and longitude as numbers, for example 53.7 and -1.9.")
+        point = place_check(latitude=latitude, longitude=longitude)
+    except ValidationError as error:
+        errors.setdefault("place", []).extend(error.messages)
+        return None, None, None, False
+    if point is not None:
+        approximate = bool(approximate)
+        shown = publishable_point(
+            latitude=point.latitude, longitude=point.longitude, approximate=approximate
         )
-        return None, None, None
-    if match is None:
-        errors.setdefault("latitude", []).append(
-            _(
-                "That place is outside the North of England. Check the numbers: latitude "
-                "first (about 53 to 56), then longitude (about -3.6 to 0.2)."
-            )
-        )
-        return None, None, None
-    return float(latitude), float(longitude), match.local_authority
+        return *shown, point.local_authority, approximate
+    if local_authority is None:
+        return None, None, None, False
+    if not isinstance(local_authority, LocalAuthority):
+        errors.setdefault("place", []).append(_("Choose the area from the North's areas."))
+        return None, None, None, False
+    return None, None, local_authority, False
 
 
 def _check_about(about, errors: dict) -> list[Entry]:
@@ -152,6 +151,8 @@ def check_story_fields(
     place_name: str = "",
     latitude=None,
     longitude=None,
+    local_authority=None,
+    approximate_location: bool = False,
     about=(),
     on_behalf_of=None,
     image_alt: str = "",
@@ -162,7 +163,9 @@ def check_story_fields(
     """The story's fields checked and tidied, or ValidationError with a message per field.
 
     A draft may be unfinished; publishing needs a title, and the story
-    itself for a story told here.
+    itself for a story told here. The place is a point (`latitude`,
+    `longitude`: its area is found from it), or with no point the whole of
+    `local_authority`, or nothing.
     """
     errors: dict[str, list[str]] = {}
     title = _text(
@@ -188,10 +191,13 @@ def check_story_fields(
         label=_("The description of the picture"),
     )  # fmt: skip
     place_name = _text(
-        place_name, max_length=120, field="place_name", errors=errors, label=_("The place name")
-    )
+        place_name, max_length=Story.PLACE_NAME_MAX, field="place", errors=errors,
+        label=_("The name of the place"),
+    )  # fmt: skip
     tags = _check_tags(tags, errors)
-    latitude, longitude, area = _check_place(place_name, latitude, longitude, errors)
+    latitude, longitude, area, approximate_location = _check_place(
+        latitude, longitude, local_authority, approximate_location, errors
+    )
     about = _check_about(about, errors)
     on_behalf_of = _check_on_behalf_of(author, on_behalf_of, errors)
     if action == Action.PUBLISH:
@@ -214,10 +220,11 @@ def check_story_fields(
         summary=summary,
         body=body,
         tags=tags,
-        place_name=place_name if latitude is not None else "",
+        place_name=place_name if area is not None else "",
         latitude=latitude,
         longitude=longitude,
         local_authority=area,
+        approximate_location=approximate_location,
         about=about,
         on_behalf_of=on_behalf_of,
         image_alt=image_alt if has_image else "",
@@ -262,7 +269,7 @@ def _write(
     """
     for name in (
         "title", "summary", "body", "tags", "place_name", "latitude", "longitude",
-        "local_authority", "on_behalf_of", "image_alt",
+        "approximate_location", "local_authority", "on_behalf_of", "image_alt",
     ):  # fmt: skip
         setattr(story, name, getattr(fields, name))
     if story.kind == StoryKind.LINKED:

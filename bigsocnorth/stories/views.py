@@ -26,9 +26,14 @@ from bigsocnorth.core.pagination import page_number
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories import selectors, services
-from bigsocnorth.stories.forms import ShareLinkForm, StoryFilterForm, StoryForm
+from bigsocnorth.stories.forms import (
+    ShareLinkForm,
+    StoryFilterForm,
+    StoryForm,
+    story_place_values,
+)
 from bigsocnorth.stories.jsonld import story_json_ld
-from bigsocnorth.stories.models import PreviewState, Story
+from bigsocnorth.stories.models import PreviewState, Story, StoryKind
 from bigsocnorth.stories.permissions import can_edit_story, check_story_edit_permission
 from bigsocnorth.stories.syndication import story_feed_links
 
@@ -157,6 +162,7 @@ def _values(form: StoryForm) -> dict:
     values = dict(form.cleaned_data)
     for name in ("image", "remove_image", "picture", "picture_alt"):
         values.pop(name, None)
+    values.update(story_place_values(values.pop("place", None)))
     if "source_published_at" in values:
         date = values["source_published_at"]
         values["source_published_at"] = _midday(date) if date else None
@@ -223,8 +229,26 @@ def story_edit(request, slug: str):
     return _handle_post(request, form, story=story)
 
 
+def _more_problems(request, form: StoryForm, *, story: Story | None) -> None:
+    """The service's checks on the fields the form could read, so a place still to
+    choose does not hide that, say, publishing needs a title: every problem at once."""
+    values = _values(form)
+    try:
+        services.check_story_fields(
+            author=(story.author if story else None) or request.user,
+            action=_action(request),
+            kind=story.kind if story else StoryKind.OWN,
+            **{name: value for name, value in values.items() if name not in form.errors},
+        )
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            if field in form.fields and field not in form.errors:
+                form.add_error(field, messages)
+
+
 def _handle_post(request, form: StoryForm, *, story: Story | None):
     if not form.is_valid():
+        _more_problems(request, form, story=story)
         return _render_form(request, form, story=story, status=400)
     if "preview" in request.POST:
         preview = render_markdown(

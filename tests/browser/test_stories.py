@@ -29,6 +29,7 @@ from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority
+from bigsocnorth.places.services import place_get
 from bigsocnorth.stories import services
 from bigsocnorth.stories.link_tasks import linked_story_preview_fill
 from bigsocnorth.stories.models import PreviewState, Story, StoryKind
@@ -145,6 +146,26 @@ def _card_titles(page) -> list[str]:
     return page.locator(".story-cards .card-title").all_inner_texts()
 
 
+def _place_box(page):
+    return page.get_by_role("combobox", name=re.compile("Name of the place"))
+
+
+def _choose_place_by_keyboard(page, typed: str, wanted: str) -> None:
+    """Type part of a name and choose a suggestion with the arrow keys and Enter."""
+    box = _place_box(page)
+    box.press_sequentially(typed, delay=30)
+    page.get_by_role("option", name=re.compile(f"^{re.escape(wanted)} ")).first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    for _ in range(8):
+        box.press("ArrowDown")
+        active = page.locator(f"#{box.get_attribute('aria-activedescendant')}")
+        if active.locator(".place-suggestion-name").inner_text() == wanted:
+            break
+    box.press("Enter")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == wanted
+
+
 def _publish_later(author, title: str, minutes: int) -> Story:
     """A published story that is newer than everything else in the test."""
     story = services.story_create(
@@ -180,9 +201,13 @@ def test_new_member_tells_a_story_it_is_reviewed_then_found_everywhere(
         "We fixed **forty bikes** on Saturday.\n\n## Who came\n\nNeighbours, and their kids."
     )
     page.get_by_label("Tags").fill("Repair, Cycling")
-    page.get_by_label("Name of the place").fill("Hebden Bridge Town Hall")
-    page.get_by_label("Latitude").fill("53.742")
-    page.get_by_label("Longitude").fill("-2.014")
+    # The place by name, with the keyboard alone; then a more exact name for it.
+    _choose_place_by_keyboard(page, "Hebden", "Hebden Bridge")
+    page.locator("[data-place-status]").get_by_text("The pin is in Calderdale.").wait_for()
+    check_page(page, "stories-new-place-chosen")
+    _place_box(page).press("End")
+    _place_box(page).press_sequentially(" Town Hall")
+    hebden_bridge = place_get(key="town:calderdale:hebden bridge")
     page.get_by_label("Groups in the directory it is about").fill(cycle_hub.name)
 
     # Preview: the text rendered, nothing saved, everything typed still there.
@@ -194,7 +219,10 @@ def test_new_member_tells_a_story_it_is_reviewed_then_found_everywhere(
     assert preview.get_by_role("heading", name="Who came").count() == 1
     assert preview.get_by_role("heading", name=title).count() == 1
     assert Story.objects.count() == 0
-    assert page.get_by_label("Latitude").input_value() == "53.742"
+    assert _place_box(page).input_value() == "Hebden Bridge Town Hall"
+    assert float(page.locator('input[name="place_latitude"]').input_value()) == (
+        hebden_bridge.latitude
+    )
     assert page.get_by_label("Groups in the directory it is about").input_value() == cycle_hub.name
 
     # A picture in the text: the draft is saved and the picture's line added to the text.
@@ -222,6 +250,8 @@ def test_new_member_tells_a_story_it_is_reviewed_then_found_everywhere(
     story.refresh_from_db()
     assert story.status == Status.IN_REVIEW
     assert story.local_authority == calderdale
+    assert story.place_name == "Hebden Bridge Town Hall"
+    assert (story.latitude, story.longitude) == (hebden_bridge.latitude, hebden_bridge.longitude)
     assert list(story.about.all()) == [cycle_hub]
     assert story.tags == "repair, cycling"
     assert story.image and not _has_location(story.image.path)
@@ -297,7 +327,7 @@ def test_new_member_tells_a_story_it_is_reviewed_then_found_everywhere(
     data = _json_ld(page)
     assert data["@type"] == "Article"
     assert data["headline"] == title
-    assert data["contentLocation"]["geo"]["latitude"] == 53.742
+    assert data["contentLocation"]["geo"]["latitude"] == hebden_bridge.latitude
     assert page.get_by_role("link", name="See it on the map").count() == 1
 
 
@@ -414,12 +444,24 @@ def test_writing_and_sharing_work_without_javascript(
     visit(page, f"{base_url}/stories/new/", "stories-new")
     page.get_by_label("Title").fill("Soup and songs at the Trades Club")
     page.get_by_label("Your story").fill("Forty people came for *soup* and stayed to sing.")
+    # A place by its name alone: the form comes back asking which one, the rest kept.
+    page.get_by_label("Name of the place").fill("Todmorden")
+    page.get_by_role("button", name="Save draft").click()
+    choices = page.get_by_role("group", name="Did you mean:")
+    choices.wait_for()
+    check_page(page, "stories-new-place-choices")
+    assert Story.objects.count() == 0
+    assert page.get_by_label("Title").input_value() == "Soup and songs at the Trades Club"
+    assert page.get_by_label("Your story").input_value().startswith("Forty people came")
+    choices.get_by_label(re.compile("^Todmorden in Calderdale")).check()
     page.get_by_role("button", name="Save draft").click()
     page.wait_for_url(re.compile(r"/stories/[\w-]+/edit/$"))
     page.get_by_text("Your draft is saved").wait_for()
     check_page(page, "stories-edit-draft")
     story = Story.objects.get()
     assert story.status == Status.DRAFT
+    assert (story.place_name, story.local_authority.name) == ("Todmorden", "Calderdale")
+    assert page.get_by_text("The pin is in Calderdale.").count() == 1
     assert page.get_by_label("Your story").input_value().startswith("Forty people came")
     page.get_by_role("button", name="Publish").click()
     page.wait_for_url(re.compile(re.escape(story.get_absolute_url()) + "$"))
@@ -489,7 +531,9 @@ def test_publishing_without_a_title_explains_the_problem_and_keeps_the_text(
     page.get_by_label("Summary").fill("Colour where there was grey.")
     page.get_by_label("Your story").fill(story_text)
     page.get_by_label("Tags").fill("art, murals")
-    page.get_by_label("Latitude").fill("51.5072")  # London: outside the North
+    # Coordinates typed by hand, under "Advanced": London, outside the North.
+    page.get_by_text("Advanced: coordinates").click()
+    page.get_by_label("Latitude").fill("51.5072")
     page.get_by_label("Longitude").fill("-0.1276")
     page.get_by_role("button", name="Publish").click()
 
@@ -514,10 +558,16 @@ def test_publishing_without_a_title_explains_the_problem_and_keeps_the_text(
     assert page.get_by_label("Latitude").input_value() == "51.5072"
     assert Story.objects.count() == 0
 
-    # Fixed: a title and a place in the North. The preview shows the hostile bits as text.
+    # Fixed: a title, and a place in the North by a click on the small map.
     page.get_by_label("Title").fill("The underpass, in colour")
-    page.get_by_label("Latitude").fill("53.7997")
-    page.get_by_label("Longitude").fill("-1.5492")
+    small_map = page.get_by_role("region", name=re.compile("Map for choosing the place"))
+    small_map.scroll_into_view_if_needed()
+    small_map.click()  # in the middle: the map opens on the whole North
+    status = page.locator("[data-place-status]")
+    status.get_by_text(re.compile(r"^The pin is in ")).wait_for()
+    pinned_in = status.inner_text().removeprefix("The pin is in ").rstrip(".")
+    assert page.get_by_label("Latitude").input_value() == ""  # the map's pin wins now
+    check_page(page, "stories-new-place-on-map")
     page.get_by_role("button", name="Preview", exact=True).click()
     preview = page.locator("section.story-preview")
     preview.wait_for()
@@ -528,5 +578,6 @@ def test_publishing_without_a_title_explains_the_problem_and_keeps_the_text(
     page.get_by_text("This story is waiting for review by a moderator").wait_for()
     story = Story.objects.get()
     assert story.title == "The underpass, in colour"
-    assert story.local_authority.name == "Leeds"
+    assert story.local_authority.name == pinned_in
+    assert story.has_place
     assert dialogs == []

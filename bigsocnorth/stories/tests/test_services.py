@@ -145,10 +145,12 @@ def test_hostile_markdown_is_stored_but_never_rendered_as_code(moderator, client
         ({"body": "x" * 50_001}, "body"),
         ({"tags": ", ".join(f"tag{n}" for n in range(11))}, "tags"),
         ({"tags": "x" * 41}, "tags"),
-        ({"latitude": 53.7}, "latitude"),
-        ({"latitude": 51.5, "longitude": -0.12}, "latitude"),  # London
-        ({"latitude": "north", "longitude": "west"}, "latitude"),
-        ({"latitude": float("nan"), "longitude": 1.0}, "latitude"),
+        ({"latitude": 53.7}, "place"),
+        ({"latitude": 51.5, "longitude": -0.12}, "place"),  # London
+        ({"latitude": "north", "longitude": "west"}, "place"),
+        ({"latitude": float("nan"), "longitude": 1.0}, "place"),
+        ({"latitude": 91, "longitude": 1.0}, "place"),
+        ({"local_authority": "leeds"}, "place"),  # an area is a LocalAuthority
     ],
 )
 def test_bad_fields_get_a_message_and_nothing_is_saved(member, values, field):

@@ -172,9 +172,15 @@ def test_a_picture_without_a_description_keeps_what_was_typed(client, member):
         ({"title": "", "publish": "1"}, "Give the story a title."),
         ({"body": "", "publish": "1"}, "Write the story before you publish it."),
         ({"title": "x" * 201, "save": "1"}, "at most 200 characters"),
-        ({"latitude": "53.7", "save": "1"}, "Give both the latitude and the longitude"),
-        ({"latitude": "51.5", "longitude": "-0.1", "save": "1"}, "outside the North of England"),
-        ({"latitude": "abc", "longitude": "1", "save": "1"}, "Enter a number."),
+        ({"place_typed_latitude": "53.7", "save": "1"}, "Give both the latitude and the longitude"),
+        (
+            {"place_typed_latitude": "51.5", "place_typed_longitude": "-0.1", "save": "1"},
+            "outside the North of England",
+        ),
+        (
+            {"place_typed_latitude": "abc", "place_typed_longitude": "1", "save": "1"},
+            "Give the latitude and longitude as numbers",
+        ),
         ({"about": "No Such Group Anywhere", "save": "1"}, "could not find these in the directory"),
         ({"tags": "x" * 41, "save": "1"}, "at most 40 characters"),
     ],
@@ -185,6 +191,100 @@ def test_bad_input_gets_a_message_and_nothing_is_saved(client, member, values, m
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not Story.objects.exists()
+
+
+# --- The place picker, without JavaScript ---------------------------------------------------
+
+
+def test_a_place_by_name_comes_back_with_choices_and_everything_typed_is_kept(client, member):
+    client.force_login(member)
+    typed = _form(title="Soup at the mill", tags="food, music", about="", save="1")
+    response = client.post(reverse("stories:story_create"), {**typed, "place": "Todmorden"})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose which place you mean from the list below" in page
+    assert "Did you mean:" in page
+    assert 'value="town:calderdale:todmorden"' in page
+    assert 'value="Soup at the mill"' in page and 'value="food, music"' in page
+    assert "Every Saturday." in page
+    assert not Story.objects.exists()
+
+    response = client.post(
+        reverse("stories:story_create"),
+        {**typed, "place": "Todmorden", "place_pick": "town:calderdale:todmorden"},
+    )
+    assert response.status_code == 302
+    story = Story.objects.get()
+    assert (story.title, story.place_name, story.local_authority.name) == (
+        "Soup at the mill", "Todmorden", "Calderdale",
+    )  # fmt: skip
+    assert story.has_place and not story.approximate_location
+
+
+def test_an_unknown_place_says_so_and_keeps_the_story(client, member):
+    client.force_login(member)
+    response = client.post(reverse("stories:story_create"), _form(place="Hebdon Brige", save="1"))
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "There is no place called “Hebdon Brige” in the North; try a nearby town." in page
+    assert "Hebden Bridge" in page  # a name spelt nearly the same, to choose
+    assert "Every Saturday." in page
+    assert not Story.objects.exists()
+
+
+def test_a_story_for_the_whole_of_an_area_has_no_point(client, member):
+    client.force_login(member)
+    client.post(
+        reverse("stories:story_create"),
+        _form(place="Leeds", place_pick="area:leeds", place_roughly="on", save="1"),
+    )
+    story = Story.objects.get()
+    assert story.local_authority.name == "Leeds" and story.place_name == "Leeds"
+    assert (story.latitude, story.longitude, story.has_place) == (None, None, False)
+    page = client.get(reverse("stories:story_edit", args=[story.slug])).content.decode()
+    assert 'name="place_area" value="leeds"' in page
+    assert "The place is the whole of Leeds." in page
+
+
+def test_only_roughly_where_keeps_only_the_rounded_point(client, member):
+    client.force_login(member)
+    client.post(
+        reverse("stories:story_create"),
+        _form(place="Our kitchen", place_latitude="53.74213", place_longitude="-2.01437",
+              place_chosen="Our kitchen", place_roughly="on", save="1"),
+    )  # fmt: skip
+    story = Story.objects.get()
+    assert (story.latitude, story.longitude) == (53.74, -2.01)
+    assert story.approximate_location and story.local_authority.name == "Calderdale"
+    # Saved again unchanged, it stays where it is (rounding twice changes nothing).
+    page = client.get(reverse("stories:story_edit", args=[story.slug])).content.decode()
+    assert re.search(r'name="place_roughly"[^>]* checked', page)
+    client.post(
+        reverse("stories:story_edit", args=[story.slug]),
+        _form(place="Our kitchen", place_latitude="53.74", place_longitude="-2.01",
+              place_chosen="Our kitchen", place_roughly="on", save="1"),
+    )  # fmt: skip
+    story.refresh_from_db()
+    assert (story.latitude, story.longitude) == (53.74, -2.01)
+
+
+def test_a_place_to_choose_does_not_hide_the_other_problems(client, member):
+    client.force_login(member)
+    response = client.post(
+        reverse("stories:story_create"), _form(title="", place="Todmorden", publish="1")
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Choose which place you mean" in page
+    assert "Give the story a title." in page
+    assert not Story.objects.exists()
+
+
+def test_the_story_form_loads_the_picker(client, member):
+    client.force_login(member)
+    page = client.get(reverse("stories:story_create")).content.decode()
+    assert "places/place-picker.js" in page and "vendor/leaflet/leaflet.js" in page
+    assert "data-place-picker" in page and "Advanced: coordinates" in page
 
 
 def test_an_upload_that_is_not_a_picture_is_refused(client, member):
