@@ -35,16 +35,15 @@ def entry_search_fields(entry: Entry) -> SearchFields:
     description = html.unescape(_TAG.sub(" ", render_markdown(entry.description)))
     categories = list(entry.categories.all())
     areas = list(entry.areas.all())
-    body = [
-        description,
-        entry.tags,
-        entry.kind.name,
-        *(category.name for category in categories),
-        *(area.name for area in areas),
-    ]
     return SearchFields(
         title=entry.name,
-        body=" ".join(part for part in body if part),
+        body=description,
+        facets=[
+            entry.tags,
+            entry.kind.name,
+            *(category.name for category in categories),
+            *(area.name for area in areas),
+        ],
         url=entry.get_absolute_url(),
         categories=[category.slug for category in categories],
         area_ids=[area.pk for area in areas],

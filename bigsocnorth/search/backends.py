@@ -4,7 +4,9 @@ Both implementations answer the same two questions about the documents
 matching a search: how many there are (up to a limit), and which ones are
 on a page, best first. The index rows themselves are written by the
 database in the statement that writes a SearchDocument (SQLite triggers,
-PostgreSQL generated columns; see migrations/0002_full_text_index.py).
+PostgreSQL generated columns; see migrations/0003_facets_and_words.py).
+They also find the words of the vocabulary that look like a misspelt one,
+for "Did you mean" (similar_words).
 
 Ranking, the same on both:
 
@@ -27,14 +29,18 @@ from collections.abc import Sequence
 
 from django.db import connection as default_connection
 
-from bigsocnorth.search.models import SearchDocument
-from bigsocnorth.search.query import SearchFilters, SearchTerms
+from bigsocnorth.search.models import SearchDocument, SearchWord
+from bigsocnorth.search.query import SearchFilters, SearchTerms, trigrams
 
 RANK_CANDIDATES = 1000
 # bm25/ts_rank weight of the title relative to the text.
 TITLE_WEIGHT = 5.0
 
+# Vocabulary words looked at for each misspelt word: the most similar ones.
+SIMILAR_CANDIDATES = 30
+
 _DOCUMENT_TABLE = SearchDocument._meta.db_table
+_WORD_TABLE = SearchWord._meta.db_table
 _DOCUMENT_COLUMNS = ", ".join(f"d.{field.column}" for field in SearchDocument._meta.concrete_fields)
 
 
@@ -58,6 +64,16 @@ class SearchBackend:
 
         For other indexes that filter by text (the map): they count what
         matches, so nothing may be left out. People's words are parameters.
+        """
+        raise NotImplementedError
+
+    def similar_words(self, *, words: Sequence[str]) -> list[tuple[int, str, int]]:
+        """Vocabulary words that share trigrams with each of `words` (folded), most alike first.
+
+        (index in `words`, word, documents) rows, at most SIMILAR_CANDIDATES
+        a word, in one query; a word that is in the vocabulary comes back
+        itself. Which one is the best suggestion is decided by
+        selectors.search_suggestion, the same way on both databases.
         """
         raise NotImplementedError
 
@@ -86,11 +102,16 @@ class SqliteBackend(SearchBackend):
 
     vendor = "sqlite"
     FTS_TABLE = "search_document_fts"
+    WORD_TABLE = "search_word_fts"
     TRIGGERS = (
         "search_document_fts_insert",
         "search_document_fts_delete",
         "search_document_fts_update",
+        "search_word_fts_insert",
+        "search_word_fts_delete",
+        "search_word_fts_update",
     )
+    _TEXT = "{title body facets}"
 
     def _match(self, columns: str, terms: SearchTerms, filters: SearchFilters) -> str:
         parts = [f"{columns} : {_phrase(word)}" for word in terms.words]
@@ -100,7 +121,7 @@ class SqliteBackend(SearchBackend):
     def count(self, *, terms, filters, limit):
         fts = self.FTS_TABLE
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {fts} WHERE {fts} MATCH %s LIMIT %s)"  # noqa: S608
-        return self._run(sql, [self._match("{title body}", terms, filters), limit])[0][0]
+        return self._run(sql, [self._match(self._TEXT, terms, filters), limit])[0][0]
 
     def object_ids_sql(self, *, terms, filters):
         fts = self.FTS_TABLE
@@ -108,13 +129,13 @@ class SqliteBackend(SearchBackend):
             f"SELECT d.object_id FROM {_DOCUMENT_TABLE} d "  # noqa: S608 - constants only
             f"WHERE d.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
         )
-        return sql, [self._match("{title body}", terms, filters)]
+        return sql, [self._match(self._TEXT, terms, filters)]
 
     def page(self, *, terms, filters, offset, limit):
         fts = self.FTS_TABLE
         # FTS5 reads its matches in rowid order, newest first here, and stops
         # at the LIMIT: bm25 is computed for those rows only.
-        score = f"bm25({fts}, {TITLE_WEIGHT}, 1.0, 0.0)"
+        score = f"bm25({fts}, {TITLE_WEIGHT}, 1.0, 1.0, 0.0)"
         sql = f"""
             WITH titled AS MATERIALIZED (
                 SELECT rowid AS id, {score} AS score FROM {fts}
@@ -136,18 +157,37 @@ class SqliteBackend(SearchBackend):
         params = [
             self._match("title", terms, filters),
             RANK_CANDIDATES,
-            self._match("{title body}", terms, filters),
+            self._match(self._TEXT, terms, filters),
             RANK_CANDIDATES,
             limit,
             offset,
         ]
         return list(SearchDocument.objects.raw(sql, params))
 
+    def similar_words(self, *, words):
+        # bm25 over the trigrams puts the words sharing the most (and the
+        # rarest) of them first; the words are stored padded like pg_trgm's.
+        fts = self.WORD_TABLE
+        selects, params = [], []
+        for index, word in enumerate(words):
+            match = " OR ".join(_phrase(trigram) for trigram in sorted(trigrams(word)))
+            if not match:
+                continue
+            selects.append(
+                f"SELECT {int(index)}, w.word, w.documents FROM {_WORD_TABLE} w "  # noqa: S608
+                f"WHERE w.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
+                f"ORDER BY rank LIMIT %s)"
+            )
+            params += [match, SIMILAR_CANDIDATES]
+        if not selects:
+            return []
+        return self._run(" UNION ALL ".join(selects), params)
+
     def optimise(self):
         # Merges the index's segments into one, as after a rebuild.
         with default_connection.cursor() as cursor:
-            fts = self.FTS_TABLE
-            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")  # noqa: S608
+            for fts in (self.FTS_TABLE, self.WORD_TABLE):
+                cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")  # noqa: S608
 
     def missing_index_objects(self):
         present = {
@@ -156,7 +196,8 @@ class SqliteBackend(SearchBackend):
                 "SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')", []
             )
         }
-        return [name for name in (self.FTS_TABLE, *self.TRIGGERS) if name not in present]
+        names = (self.FTS_TABLE, self.WORD_TABLE, *self.TRIGGERS)
+        return [name for name in names if name not in present]
 
 
 class PostgresBackend(SearchBackend):
@@ -165,6 +206,7 @@ class PostgresBackend(SearchBackend):
     vendor = "postgresql"
     COLUMNS = ("search_vector", "title_vector")
     INDEXES = ("search_document_vector", "search_document_title_vector", "search_document_facets")
+    WORD_INDEX = "search_word_trigram"
     # ts_rank weights in the order D, C, B, A: the title is A, the text B.
     RANK_WEIGHTS = f"{{0.1, 0.1, {1.0 / TITLE_WEIGHT}, 1.0}}"
 
@@ -223,15 +265,30 @@ class PostgresBackend(SearchBackend):
         ]
         return list(SearchDocument.objects.raw(sql, params))
 
+    def similar_words(self, *, words):
+        # `%` is pg_trgm's "similar enough" (similarity 0.3 and more by
+        # default), answered from the GIN trigram index.
+        selects, params = [], []
+        for index, word in enumerate(words):
+            selects.append(
+                f"(SELECT {int(index)}, word, documents FROM {_WORD_TABLE} "  # noqa: S608
+                "WHERE word %% %s ORDER BY similarity(word, %s) DESC, word LIMIT %s)"
+            )
+            params += [word, word, SIMILAR_CANDIDATES]
+        if not selects:
+            return []
+        return self._run(" UNION ALL ".join(selects), params)
+
     def optimise(self):
         with default_connection.cursor() as cursor:
             # New index entries wait in each GIN index's pending list, which
             # every search reads in full, until a vacuum merges them; after a
             # bulk load that made searches several times slower.
-            for index in self.INDEXES:
+            for index in (*self.INDEXES, self.WORD_INDEX):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             # Fresh statistics, so the planner knows which words are common.
             cursor.execute(f"ANALYZE {_DOCUMENT_TABLE}")
+            cursor.execute(f"ANALYZE {_WORD_TABLE}")
 
     def missing_index_objects(self):
         columns = {
@@ -251,7 +308,14 @@ class PostgresBackend(SearchBackend):
             row[0]
             for row in self._run("SELECT proname FROM pg_proc WHERE proname = %s", ["search_fold"])
         }
+        indexes |= {
+            row[0]
+            for row in self._run(
+                "SELECT indexname FROM pg_indexes WHERE tablename = %s", [_WORD_TABLE]
+            )
+        }
         missing = [name for name in self.COLUMNS if name not in columns]
+        missing += [name for name in (self.WORD_INDEX,) if name not in indexes]
         missing += [name for name in self.INDEXES if name not in indexes]
         missing += [name for name in ("search_fold",) if name not in functions]
         return missing

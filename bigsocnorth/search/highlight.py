@@ -24,6 +24,13 @@ SNIPPET_WORDS = 30
 SNIPPET_SCAN = 5_000
 _TOKEN = re.compile(r"[^\W_]+")
 _VOWEL = re.compile(r"[aeiouy]")
+# Between two sentences: a line break, or . ! ? (and any closing quotes or
+# brackets, group 1) then spaces before a capital letter or a digit.
+_BOUNDARY = re.compile(
+    r"\s*\n\s*|(?<=[.!?\u2026])([\"'\u201d\u2019)\]]*)[ \t]+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])"
+)
+# What ends a sentence after its last word: punctuation, closing quotes and brackets.
+_CLOSING = re.compile(r"[.!?\u2026,;:]*[\"'\u201d\u2019)\]]*[.!?\u2026]?")
 
 
 def stem(word: str) -> str:
@@ -88,11 +95,40 @@ def highlight_all(text: str, words: Iterable[str]) -> SafeString:
     return mark_safe(_marked(text, 0, len(text), tokens, matched))  # noqa: S308 - escaped above
 
 
-def highlight_snippet(text: str, words: Iterable[str], *, size: int = SNIPPET_WORDS) -> SafeString:
-    """About `size` words of the text around the most matches, escaped and marked.
+def _sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence: a line is a paragraph, and . ! ? before a capital end one."""
+    spans, start = [], 0
+    for boundary in _BOUNDARY.finditer(text):
+        end = boundary.end(1) if boundary.group(1) is not None else boundary.start()
+        if end > start:
+            spans.append((start, end))
+        start = boundary.end()
+    if start < len(text):
+        spans.append((start, len(text)))
+    return spans
 
-    Starts at the beginning when nothing matches (a title-only match); "…"
-    shows where text was left out.
+
+def _window(matched: list[bool], first: int, last: int, size: int) -> tuple[int, int]:
+    """The `size` tokens of [first, last] with the most matches, starting a little before one."""
+    best, best_count, count = first, -1, 0
+    for index in range(first, last + 1):
+        count += matched[index]
+        if index - first >= size:
+            count -= matched[index - size]
+        start = max(first, index - size + 1)
+        if count > best_count:
+            best, best_count = start, count
+    first_match = next((i for i in range(best, min(best + size, last + 1)) if matched[i]), best)
+    start = max(first, min(first_match - 3, last + 1 - size))
+    return start, min(last, start + size - 1)
+
+
+def highlight_snippet(text: str, words: Iterable[str], *, size: int = SNIPPET_WORDS) -> SafeString:
+    """The sentence of the text with the most of the words, escaped and marked.
+
+    A sentence longer than about `size` words is cut to the `size` around
+    its matches. Without a match (a title or facet match) it is the first
+    sentences, up to `size` words. "…" shows where text was left out.
     """
     # Matches are looked for in the first SNIPPET_SCAN characters: enough for
     # any description people write, and a 30,000-character text on every
@@ -101,23 +137,46 @@ def highlight_snippet(text: str, words: Iterable[str], *, size: int = SNIPPET_WO
     tokens, matched = _spans(scanned, _wanted(words))
     if not tokens:
         return mark_safe("")
-    best, best_count, count = 0, -1, 0
-    for index in range(len(tokens)):
-        count += matched[index]
-        if index >= size:
-            count -= matched[index - size]
-        first = max(0, index - size + 1)
-        if count > best_count:
-            best, best_count = first, count
-    # Start a little before the first match in the window, for context.
-    first_match = next((i for i in range(best, min(best + size, len(tokens))) if matched[i]), best)
-    first = max(0, min(first_match - 3, len(tokens) - size))
-    last = min(len(tokens), first + size) - 1
+    # The tokens of each sentence, as [first, last] indexes into tokens.
+    ranges: list[tuple[int, int]] = []
+    index = 0
+    for _start, end in _sentences(scanned):
+        first = index
+        while index < len(tokens) and tokens[index].end() <= end:
+            index += 1
+        if index > first:
+            ranges.append((first, index - 1))
+    if index < len(tokens):
+        ranges.append((index, len(tokens) - 1))
+    best, best_score = None, (0, 0)
+    for first, last in ranges:
+        hits = [stem(fold(tokens[i].group())) for i in range(first, last + 1) if matched[i]]
+        score = (len(set(hits)), len(hits))
+        if score > best_score:
+            best, best_score = (first, last), score
+    if best is None:
+        # No match in the text: whole sentences from the start, as many as fit.
+        first, last = ranges[0]
+        for _first, next_last in ranges[1:]:
+            if next_last - first + 1 > size:
+                break
+            last = next_last
+    else:
+        first, last = best
+    if last - first + 1 > size * 3 // 2:
+        first, last = _window(matched, first, last, size)
     start = 0 if first == 0 else tokens[first].start()
-    end = len(scanned) if last == len(tokens) - 1 else tokens[last].end()
+    end = len(scanned) if last == len(tokens) - 1 else _sentence_end(scanned, tokens, last)
     html = _marked(scanned, start, end, tokens, matched)
     if start > 0:
         html = "… " + html
-    if end < len(text):
+    if end < len(text.rstrip()):
         html += " …"
     return mark_safe(html)  # noqa: S308 - every piece of the text is escaped in _marked
+
+
+def _sentence_end(text: str, tokens: list[re.Match], last: int) -> int:
+    """Where a snippet ending at token `last` stops: after its full stop and closing quote."""
+    end = tokens[last].end()
+    closing = _CLOSING.match(text, end)
+    return closing.end() if closing else end

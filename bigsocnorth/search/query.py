@@ -24,6 +24,8 @@ BODY_MAX = 30_000
 # Letters and digits of any script; everything else separates words.
 _WORD = re.compile(r"[^\W_]+")
 _SPACE = re.compile(r"\s+")
+# A line break, with any spaces around it.
+_LINES = re.compile(r"\s*\n\s*")
 # Unicode's control characters (category Cc) and lone surrogates (Cs).
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
@@ -56,6 +58,63 @@ def fold(value: str) -> str:
 def text_clean(value: str, *, max_length: int) -> str:
     """Indexed text: no control characters (PostgreSQL refuses NUL), spaces collapsed."""
     return _SPACE.sub(" ", _CONTROL.sub(" ", value or "")).strip()[:max_length]
+
+
+def text_clean_lines(value: str, *, max_length: int) -> str:
+    """Indexed body text: as text_clean, but a line break between paragraphs stays one.
+
+    Snippets are whole sentences, and a paragraph, a heading or a list item
+    ends one even without a full stop.
+    """
+    lines = (text_clean(line, max_length=max_length) for line in _LINES.split(value or ""))
+    return "\n".join(line for line in lines if line)[:max_length]
+
+
+# Words a vocabulary (search_words) keeps: letters, 3 to VOCABULARY_WORD_MAX of them;
+# numbers, codes and very long strings are never worth suggesting.
+VOCABULARY_WORD_MIN = 3
+VOCABULARY_WORD_MAX = 40
+_fold_cache: dict[str, str] = {}
+
+
+def _fold_cached(word: str) -> str:
+    folded = _fold_cache.get(word)
+    if folded is None:
+        folded = fold(word)
+        if len(_fold_cache) < 100_000:
+            _fold_cache[word] = folded
+    return folded
+
+
+def is_vocabulary_word(word: str) -> bool:
+    """Whether a folded word is one a suggestion may be made of, or for."""
+    return (
+        VOCABULARY_WORD_MIN <= len(word) <= VOCABULARY_WORD_MAX
+        and word.isalpha()
+        and word not in STOP_WORDS
+    )
+
+
+def trigrams(word: str) -> set[str]:
+    """A folded word's trigrams as pg_trgm makes them: padded with two spaces before, one after."""
+    padded = f"  {word} "
+    return {padded[start : start + 3] for start in range(len(padded) - 2)}
+
+
+def trigram_similarity(first: str, second: str) -> float:
+    """Shared trigrams over all trigrams of two words: pg_trgm's similarity()."""
+    a, b = trigrams(first), trigrams(second)
+    return len(a & b) / len(a | b) if a or b else 0.0
+
+
+def search_words(*texts: str) -> set[str]:
+    """The distinct folded words of some text that "Did you mean" may suggest."""
+    found: set[str] = set()
+    for text in texts:
+        if text:
+            found.update(_WORD.findall(text.lower()))
+    folded = {_fold_cached(word) for word in found}
+    return {word for word in folded if is_vocabulary_word(word)}
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,14 @@ _KEY = re.compile(r"[a-z][a-z0-9_]{0,39}")
 
 @dataclass(frozen=True)
 class SearchFields:
-    """What is indexed for one object. Text is plain text (no HTML, no Markdown)."""
+    """What is indexed for one object. Text is plain text (no HTML, no Markdown).
+
+    `body` is what a person wrote, in sentences; line breaks between its
+    paragraphs are kept, and a result's snippet is the sentence of it that
+    matched. `facets` are the other words it is found by (its tags, kind,
+    categories, the names of its places and of the groups it is about):
+    searched like the body, never shown as a snippet.
+    """
 
     title: str
     body: str
@@ -39,6 +46,7 @@ class SearchFields:
     # serves; the `area` filter matches an authority, or any in a region.
     area_ids: Sequence[int] = ()
     published_at: datetime.datetime | None = None
+    facets: Sequence[str] = ()
 
 
 @dataclass(frozen=True)

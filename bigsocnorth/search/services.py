@@ -3,26 +3,35 @@
 Content apps call these inside the transaction that changes their objects
 (through moderation.changes.content_changed, for every type), so the index
 commits or rolls back with the content. The full-text index is written by
-the database in the same statements (see models.py).
+the database in the same statements (see models.py); the vocabulary of
+words behind "Did you mean" (SearchWord) is kept here, from the words a
+document gains and loses, in the same transaction.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
-from django.db.models import Model
+from django.db import connection, transaction
+from django.db.models import Model, QuerySet
 
 from bigsocnorth.moderation.permissions import filter_visible_to, is_visible_to
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.search import registry
 from bigsocnorth.search.backends import search_backend
-from bigsocnorth.search.models import SearchDocument
-from bigsocnorth.search.query import BODY_MAX, TITLE_MAX, facet_token, text_clean
+from bigsocnorth.search.models import SearchDocument, SearchWord
+from bigsocnorth.search.query import (
+    BODY_MAX,
+    TITLE_MAX,
+    facet_token,
+    search_words,
+    text_clean,
+    text_clean_lines,
+)
 
 # Objects loaded, built and written per round trip when indexing in bulk.
 BULK_CHUNK = 2000
@@ -31,7 +40,7 @@ BULK_CHUNK = 2000
 # searches straight after a big import are then as fast as any others.
 BULK_OPTIMISE_AFTER = 10_000
 _UPDATED_FIELDS = [
-    "type_key", "title", "body", "url", "published_at", "categories", "area_ids",
+    "type_key", "title", "body", "facets", "url", "published_at", "categories", "area_ids",
     "facet_tokens", "indexed_at",
 ]  # fmt: skip
 
@@ -84,7 +93,10 @@ def _documents(
                 object_id=obj.pk,
                 type_key=searchable.key,
                 title=text_clean(str(fields.title), max_length=TITLE_MAX),
-                body=text_clean(str(fields.body), max_length=BODY_MAX),
+                body=text_clean_lines(str(fields.body), max_length=BODY_MAX),
+                facets=text_clean(
+                    " \n".join(str(facet) for facet in fields.facets if facet), max_length=BODY_MAX
+                ),
                 url=str(fields.url)[:500],
                 published_at=fields.published_at,
                 categories=" ".join(categories),
@@ -95,16 +107,92 @@ def _documents(
     return documents
 
 
+def _document_words(document: SearchDocument) -> set[str]:
+    return search_words(document.title, document.body, document.facets)
+
+
+# Vocabulary rows changed per statement: two parameters each.
+_WORDS_BATCH = 1000
+
+
+def _words_change(change: Counter[str]) -> None:
+    """Add to (or, negative, take from) the number of documents each word is in.
+
+    One upsert per batch of words (the same SQL on SQLite and PostgreSQL),
+    then the words no document has any more are deleted: the vocabulary is
+    exactly the words of the indexed documents, which are all public.
+    """
+    change = Counter({word: count for word, count in change.items() if count})
+    if not change:
+        return
+    table = SearchWord._meta.db_table
+    words = sorted(change)  # one order for every writer: no deadlocks on PostgreSQL
+    with connection.cursor() as cursor:
+        for start in range(0, len(words), _WORDS_BATCH):
+            batch = words[start : start + _WORDS_BATCH]
+            values = ", ".join(["(%s, %s)"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {table} (word, documents) VALUES {values} "  # noqa: S608 - constants
+                f"ON CONFLICT (word) DO UPDATE "
+                f"SET documents = {table}.documents + excluded.documents",
+                [value for word in batch for value in (word, change[word])],
+            )
+    fewer = [word for word in words if change[word] < 0]
+    for start in range(0, len(fewer), _WORDS_BATCH):
+        SearchWord.objects.filter(
+            word__in=fewer[start : start + _WORDS_BATCH], documents__lte=0
+        ).delete()
+
+
+def _locked(documents: QuerySet[SearchDocument]) -> QuerySet[SearchDocument]:
+    # Callers write in the content's transaction; outside one there is
+    # nothing to hold a lock for (and PostgreSQL would refuse FOR UPDATE).
+    return documents.select_for_update() if connection.in_atomic_block else documents
+
+
 def _documents_write(documents: list[SearchDocument]) -> None:
-    """Insert or replace documents by (content type, object id): one statement per batch."""
-    if documents:
-        SearchDocument.objects.bulk_create(
-            documents,
-            update_conflicts=True,
-            unique_fields=["content_type", "object_id"],
-            update_fields=_UPDATED_FIELDS,
-            batch_size=500,
+    """Insert or replace documents by (content type, object id): one statement per batch.
+
+    The vocabulary follows: the words of the documents as they were are
+    read first (locked on PostgreSQL, so two writers of one document
+    cannot both count its change), and only the difference is written.
+    """
+    if not documents:
+        return
+    change: Counter[str] = Counter()
+    by_type: dict[int, list[int]] = defaultdict(list)
+    for document in documents:
+        by_type[document.content_type_id].append(document.object_id)
+        change.update(_document_words(document))
+    for content_type_id, object_ids in by_type.items():
+        old = (
+            _locked(SearchDocument.objects)
+            .filter(content_type_id=content_type_id, object_id__in=object_ids)
+            .only("title", "body", "facets")
         )
+        for document in old:
+            change.subtract(_document_words(document))
+    SearchDocument.objects.bulk_create(
+        documents,
+        update_conflicts=True,
+        unique_fields=["content_type", "object_id"],
+        update_fields=_UPDATED_FIELDS,
+        batch_size=500,
+    )
+    _words_change(change)
+
+
+def _documents_delete(documents: QuerySet[SearchDocument]) -> int:
+    """Delete documents and take their words from the vocabulary. Returns how many."""
+    found = list(_locked(documents).only("id", "title", "body", "facets"))
+    if not found:
+        return 0
+    change: Counter[str] = Counter()
+    for document in found:
+        change.subtract(_document_words(document))
+    deleted, _ = SearchDocument.objects.filter(pk__in=[document.pk for document in found]).delete()
+    _words_change(change)
+    return deleted
 
 
 def search_document_remove(*, obj: Model) -> bool:
@@ -114,8 +202,11 @@ def search_document_remove(*, obj: Model) -> bool:
     object that was never indexed. Call inside the transaction of the change.
     """
     content_type = ContentType.objects.get_for_model(obj)
-    deleted, _ = SearchDocument.objects.filter(content_type=content_type, object_id=obj.pk).delete()
-    return bool(deleted)
+    return bool(
+        _documents_delete(
+            SearchDocument.objects.filter(content_type=content_type, object_id=obj.pk)
+        )
+    )
 
 
 def search_document_sync(*, obj: Model) -> bool:
@@ -157,9 +248,9 @@ def _sync_chunk(searchable: registry.SearchableType, ids: list[int]) -> SyncCoun
     gone = [pk for pk in ids if pk not in indexed]
     removed = 0
     if gone:
-        removed, _ = SearchDocument.objects.filter(
-            content_type=content_type, object_id__in=gone
-        ).delete()
+        removed = _documents_delete(
+            SearchDocument.objects.filter(content_type=content_type, object_id__in=gone)
+        )
     return SyncCounts(indexed=len(documents), removed=removed)
 
 
@@ -225,17 +316,38 @@ def search_index_rebuild(*, keys: Iterable[str] | None = None) -> SyncCounts:
                 indexed += counts.indexed
                 removed += counts.removed
             # Documents whose object no longer exists at all.
-            orphans, _ = (
-                SearchDocument.objects.filter(content_type=content_type)
-                .exclude(object_id__in=searchable.model._default_manager.values("pk"))
-                .delete()
+            orphans = _documents_delete(
+                SearchDocument.objects.filter(content_type=content_type).exclude(
+                    object_id__in=searchable.model._default_manager.values("pk")
+                )
             )
             removed += orphans
     if keys is None:
         registered = [
             ContentType.objects.get_for_model(searchable.model).pk for searchable in types
         ]
-        stale, _ = SearchDocument.objects.exclude(content_type_id__in=registered).delete()
+        stale = _documents_delete(SearchDocument.objects.exclude(content_type_id__in=registered))
         removed += stale
+    search_words_recount()
     search_index_optimise()
     return SyncCounts(indexed=indexed, removed=removed)
+
+
+def search_words_recount() -> int:
+    """Count the vocabulary again from the documents themselves; returns how many words.
+
+    The vocabulary is kept exact by every write; this puts it right should
+    anything have written documents some other way (search_index_rebuild
+    ends with it). One transaction; seconds for 100,000 documents.
+    """
+    counts: Counter[str] = Counter()
+    rows = SearchDocument.objects.values_list("title", "body", "facets").order_by()
+    for title, body, facets in rows.iterator(chunk_size=BULK_CHUNK):
+        counts.update(search_words(title, body, facets))
+    with transaction.atomic():
+        SearchWord.objects.all().delete()
+        SearchWord.objects.bulk_create(
+            [SearchWord(word=word, documents=count) for word, count in sorted(counts.items())],
+            batch_size=_WORDS_BATCH,
+        )
+    return len(counts)

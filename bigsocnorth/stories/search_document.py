@@ -29,19 +29,17 @@ def story_area_ids(story: Story) -> list[int]:
 def story_search_fields(story: Story) -> SearchFields:
     """The summary, the story as plain text, the tags, the source, the groups it is about."""
     text = html.unescape(_TAG.sub(" ", render_markdown(story.body))) if story.body else ""
-    body = [
-        story.summary,
-        text,
-        story.tags,
-        story.source_name,
-        story.on_behalf_of.name if story.on_behalf_of else "",
-        *(entry.name for entry in story.about.all()),
-        story.local_authority.name if story.local_authority else "",
-        story.place_name,
-    ]
     return SearchFields(
         title=story.title,
-        body=" ".join(part for part in body if part),
+        body="\n".join(part for part in (story.summary, text) if part),
+        facets=[
+            story.tags,
+            story.source_name,
+            story.on_behalf_of.name if story.on_behalf_of else "",
+            *(entry.name for entry in story.about.all()),
+            story.local_authority.name if story.local_authority else "",
+            story.place_name,
+        ],
         url=story.get_absolute_url(),
         area_ids=story_area_ids(story),
         published_at=story.published_at,

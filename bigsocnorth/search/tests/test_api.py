@@ -28,7 +28,7 @@ def test_results_are_paged_like_the_directory_api(client, indexed_entry, leeds):
             "url": f"http://testserver{entry.get_absolute_url()}",
             "published_at": entry.published_at.isoformat(),
             "title_html": "Leeds <mark>Food</mark> Bank",
-            "snippet_html": "&lt;b&gt;<mark>Food</mark>&lt;/b&gt; parcels. Organisation Leeds",
+            "snippet_html": "&lt;b&gt;<mark>Food</mark>&lt;/b&gt; parcels.",
         }
     ]
 
