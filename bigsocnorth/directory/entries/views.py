@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import html
 
+import nh3
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import RequestDataTooBig, ValidationError
@@ -89,13 +91,26 @@ def entry_detail(request, slug: str):
     user = request.user
     own_request = editor_selectors.editor_request_pending_for(entry=entry, user=user)
     can_edit = can_edit_entry(user=user, entry=entry)
+    places = list(entry.places.all())
     return render(
         request,
         "directory/entry_detail/index.html",
         {
             "entry": entry,
             "description_html": description_html,
-            "places": list(entry.places.all()),
+            "places": places,
+            # The small map draws these (public positions only); the list shows them without JS.
+            "map_places": [
+                {
+                    "name": place.name or place.local_authority.name,
+                    "area": place.local_authority.name,
+                    "lat": place.public_latitude,
+                    "lon": place.public_longitude,
+                }
+                for place in places
+            ],
+            "map_tile_url": settings.MAP_TILE_URL,
+            "map_tile_attribution": _tile_attribution(),
             "areas_served": list(entry.areas_served.all()),
             "identifiers": list(entry.identifiers.all()),
             "logo_url": logo_url,
@@ -118,6 +133,16 @@ def entry_detail(request, slug: str):
             # Plain text for meta tags; the template escapes it.
             "summary": Truncator(html.unescape(strip_tags(description_html))).chars(200),
         },
+    )
+
+
+def _tile_attribution() -> str:
+    # A deployer's setting that Leaflet shows as HTML: only plain links survive.
+    return nh3.clean(
+        settings.MAP_TILE_ATTRIBUTION,
+        tags={"a"},
+        attributes={"a": {"href"}},
+        link_rel="noopener noreferrer",
     )
 
 
