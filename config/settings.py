@@ -263,8 +263,8 @@ if _email_host:
     }
 else:
     # Development: the worker prints each message, so the verification link
-    # shows in the `make run` output.
-    _delivery = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    # shows in the `make run` output, decoded, with links whole.
+    _delivery = {"BACKEND": "bigsocnorth.core.mail.ReadableConsoleEmailBackend"}
 MAILERS = {
     # Web requests hand mail to the task worker and never wait on SMTP...
     "default": {"BACKEND": "bigsocnorth.core.mail.TaskQueueEmailBackend"},

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.mail import EmailMultiAlternatives, mailers
+from django.core.mail.backends import console
 from django.core.mail.backends.base import BaseEmailBackend
 from django.tasks import task
 
@@ -69,3 +70,25 @@ class TaskQueueEmailBackend(BaseEmailBackend):
             deliver_email.enqueue(message_to_payload(message))
             queued += 1
         return queued
+
+
+class ReadableConsoleEmailBackend(console.EmailBackend):
+    """The development mailer: each message printed as a person reads it.
+
+    Django's console backend prints the encoded message, where quoted-printable
+    wraps long lines with "=" and breaks links (a verification link cannot be
+    copied whole). This prints the headers that matter and the plain text body
+    as it is, one line per line, links intact.
+    """
+
+    def write_message(self, message):
+        lines = [
+            f"From: {message.from_email}",
+            f"To: {', '.join(message.to)}",
+            f"Subject: {message.subject}",
+            "",
+            str(message.body).rstrip(),
+            "-" * 79,
+            "",
+        ]
+        self.stream.write("\n".join(lines))

@@ -12,8 +12,13 @@ passwords are printed last, once).
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.conf import settings
 
 
 @dataclass(frozen=True)
@@ -46,3 +51,25 @@ def register_demo(key: str, *, load: Callable[[], DemoResult], order: int = 100)
 
 def demo_sets() -> list[DemoSet]:
     return sorted(_sets.values(), key=lambda demo: demo.order)
+
+
+def _logins_path() -> Path:
+    return Path(settings.VAR_DIR) / "demo-logins.json"
+
+
+def demo_logins_save(logins: list[DemoLogin]) -> None:
+    """Keep the demo's passwords for `manage.py demo_logins`, readable by this user only."""
+    path = _logins_path()
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        json.dump([asdict(login) for login in logins], file)
+    path.chmod(0o600)
+
+
+def demo_logins_read() -> list[DemoLogin]:
+    """The demo's logins as loaded, or none when this database has no demo data."""
+    try:
+        rows = json.loads(_logins_path().read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return []
+    return [DemoLogin(**row) for row in rows]

@@ -7,14 +7,23 @@ stories); here the loader itself, with sets of its own and with the real ones.
 from __future__ import annotations
 
 import re
+import stat
 from io import StringIO
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
 from bigsocnorth.core.demo import registry
 from bigsocnorth.core.demo.registry import DemoLogin, DemoResult
+
+
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path):
+    # The demo keeps its logins in VAR_DIR: a folder of the test's own.
+    settings.VAR_DIR = tmp_path
 
 
 def _load() -> str:
@@ -58,7 +67,7 @@ def test_sets_load_in_order_and_the_logins_come_last_in_a_box(db, only_these_set
     assert box[0] == box[-1] and set(box[0]) == {"="}
     assert box[1] == "Log in as:"
     assert re.fullmatch(r"\s+member\s+someone@example\.org\s+password: pw-1", box[2])
-    assert box[3] == "These passwords are shown only this once. They are for development only."
+    assert box[3] == "They are for development only. `manage.py demo_logins` shows them again."
     assert len(box) == 5
 
 
@@ -110,6 +119,25 @@ def test_the_real_demo_prints_passwords_that_log_in_and_a_second_run_changes_not
     users = get_user_model().objects.count()
     assert _load() == ""
     assert get_user_model().objects.count() == users
+
+    # The passwords can be shown again, from a file only this user can read.
+    again = StringIO()
+    call_command("demo_logins", stdout=again)
+    assert f"member@example.org       password: {password}\n" in again.getvalue()
+    assert "changed since" not in again.getvalue()
+    kept = Path(settings.VAR_DIR) / "demo-logins.json"
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    user.set_password("a new password of mine")
+    user.save()
+    again = StringIO()
+    call_command("demo_logins", stdout=again)
+    assert "(changed since the demo was loaded)" in again.getvalue().splitlines()[2]
+
+
+def test_demo_logins_without_a_demo_says_so(db):
+    out = StringIO()
+    call_command("demo_logins", stdout=out)
+    assert "no demo logins" in out.getvalue()
 
 
 def test_prepare_migrates_and_loads_demo_data_once(db):

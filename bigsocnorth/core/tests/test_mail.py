@@ -104,3 +104,27 @@ def test_the_database_queue_holds_mail_until_the_worker_delivers_it(tmp_path):
     delivered = "".join(path.read_text() for path in tmp_path.iterdir())
     assert "Subject: Queued" in delivered
     assert "to@example.org" in delivered
+
+
+def test_the_development_mailer_prints_links_whole_and_text_decoded():
+    import io
+
+    from django.core.mail import EmailMessage
+
+    from bigsocnorth.core.mail import ReadableConsoleEmailBackend
+
+    link = "http://127.0.0.1:8000/accounts/confirm-email/" + "Mw:1vS3x2:" + "a" * 80 + "/"
+    stream = io.StringIO()
+    message = EmailMessage(
+        subject="Confirm your address for the Hebden Bridge café",
+        body=f"Hello Siân,\n\nOpen this link to confirm:\n{link}\n",
+        from_email="noreply@localhost",
+        to=["sian@example.org"],
+    )
+    ReadableConsoleEmailBackend(stream=stream).send_messages([message])
+
+    printed = stream.getvalue()
+    assert link in printed.splitlines()
+    assert "Subject: Confirm your address for the Hebden Bridge café" in printed
+    assert "Hello Siân," in printed
+    assert "=\n" not in printed and "=3D" not in printed

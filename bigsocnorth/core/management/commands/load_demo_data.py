@@ -2,9 +2,11 @@
 
 Each app registers its own demo data set (`core.demo.registry`, from its
 `content.py`); this runs them in order, each in a transaction of its own, and
-prints what each loaded. The login accounts get random passwords, printed once,
-last: on the run that creates them. Never run this on a real deployment (it
-refuses when people already have accounts, with --first-run-only).
+prints what each loaded. The login accounts get random passwords, printed
+last, in a box, and kept (readable by this user only) in VAR_DIR so that
+`manage.py demo_logins` shows them again. Never run this on a real
+deployment (it refuses when people already have accounts, with
+--first-run-only).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from bigsocnorth.core.demo.registry import DemoLogin, demo_sets
+from bigsocnorth.core.demo.registry import DemoLogin, demo_logins_save, demo_sets
 
 RULE = "=" * 72
 
@@ -39,6 +41,7 @@ class Command(BaseCommand):
                 self.stdout.write(line)
             logins += result.logins
         if logins:
+            demo_logins_save(logins)
             self._logins(logins)
 
     def _logins(self, logins: list[DemoLogin]) -> None:
@@ -48,6 +51,6 @@ class Command(BaseCommand):
         for login in logins:
             self.stdout.write(f"  {login.role:<10} {login.email:<24} password: {login.password}")
         self.stdout.write(
-            "These passwords are shown only this once. They are for development only."
+            "They are for development only. `manage.py demo_logins` shows them again."
         )
         self.stdout.write(RULE)
