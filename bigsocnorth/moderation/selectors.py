@@ -66,6 +66,24 @@ def review_queue() -> list[QueueItem]:
     return items
 
 
+def review_queue_count() -> int:
+    """How many things review_queue() lists, counted in the database, not loaded.
+
+    One COUNT per registered content type: in review, or with an open flag
+    (a thing both in review and flagged counts once, as in the queue). For
+    the header's "Review (N)" link, so only ever asked for moderators.
+    """
+    total = 0
+    for registered in registry.registered_types():
+        model = registered.model
+        content_type = ContentType.objects.get_for_model(model)
+        flagged = Flag.objects.filter(content_type=content_type, resolved_at__isnull=True).values(
+            "object_id"
+        )
+        total += model.objects.filter(Q(status=Status.IN_REVIEW) | Q(pk__in=flagged)).count()
+    return total
+
+
 def audit_log_list(*, limit: int = 200) -> QuerySet[AuditLog]:
     return AuditLog.objects.select_related("actor__profile", "content_type")[:limit]
 

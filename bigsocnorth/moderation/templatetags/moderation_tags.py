@@ -8,7 +8,7 @@ from django import template
 from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 
-from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation import lifecycle, selectors
 from bigsocnorth.moderation.permissions import is_public
 
 register = template.Library()
@@ -21,6 +21,12 @@ def flag_url(obj) -> str:
         "moderation:flag_create",
         kwargs={"content_type_id": content_type.pk, "object_id": obj.pk},
     )
+
+
+@register.simple_tag
+def review_queue_count() -> int:
+    """{% review_queue_count as n %}: for the header's review link; call it only for moderators."""
+    return selectors.review_queue_count()
 
 
 @register.filter(name="is_public")
