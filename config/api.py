@@ -19,6 +19,7 @@ from bigsocnorth.mapping.api import router as mapping_router
 from bigsocnorth.places.api import router as places_router
 from bigsocnorth.search.api import router as search_router
 from bigsocnorth.stories.api import router as stories_router
+from config.api_docs import SiteDocs
 
 api = NinjaAPI(
     title="Big Society in the North API",
@@ -30,6 +31,9 @@ api = NinjaAPI(
         "on your profile page."
     ),
     urls_namespace="api",
+    # The docs page is the site's own (config/api_docs.py); Swagger UI is its
+    # optional explorer at /api/v1/docs/explorer.
+    docs=SiteDocs(),
 )
 
 

@@ -7,6 +7,7 @@ from django.urls import include, path, re_path
 from bigsocnorth.core.views import healthz
 from bigsocnorth.notifications import views as notification_views
 from config.api import api, api_not_found
+from config.api_docs import api_explorer
 
 urlpatterns = [
     path("", include("bigsocnorth.core.urls")),
@@ -22,6 +23,8 @@ urlpatterns = [
     path("moderation/", include("bigsocnorth.moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("bigsocnorth.accounts.urls")),
+    # Before the API's own URLs: the interactive explorer of the API docs page.
+    path("api/v1/docs/explorer", api_explorer, name="api_explorer"),
     path("api/v1/", api.urls),
     # Anything else under the API answers in JSON too, never an HTML page.
     re_path(r"^api/", api_not_found),
