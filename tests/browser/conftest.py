@@ -176,6 +176,14 @@ def log_in(page: Page, base_url: str, email: str, password: str) -> None:
     page.wait_for_url(re.compile(r"/profile/$"))
 
 
+def open_menu(page: Page) -> None:
+    """On phones the header's menus are behind the Menu button: open them if so."""
+    button = page.locator(".menu-button")
+    if button.is_visible() and page.locator(".site-menu[open]").count() == 0:
+        button.click()
+
+
 def log_out(page: Page) -> None:
+    open_menu(page)
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state("load")
