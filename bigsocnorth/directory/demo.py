@@ -6,18 +6,25 @@ groups are placed in proportion to how many people live there, so cities
 are dense and the dales sparse. Everything is written through the same
 services people use, so search, areas and notices are exactly as they would be.
 The random generator is seeded: every first run makes the same directory.
+About three groups in five get a logo, drawn here at load time (their
+initials on a colour, sometimes with a simple motif) and saved through the
+same checks as an upload; nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import io
 import random
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.utils.text import slugify
+from PIL import Image, ImageDraw, ImageFont
 
 from bigsocnorth.accounts.models import Role, User
 from bigsocnorth.core.demo.registry import DemoResult
+from bigsocnorth.core.templatetags.core_tags import avatar_colour, initials
 from bigsocnorth.directory.entries import services
 from bigsocnorth.directory.models import Category, Entry, EntryKind
 from bigsocnorth.directory.networks import services as network_services
@@ -30,6 +37,20 @@ from bigsocnorth.stories.demo_feed_views import demo_feed_url
 
 ENTRY_COUNT = 320
 SEED = 2026
+LOGO_SHARE = 0.6  # of the groups, about this many have a logo
+LOGO_SIDE = 240
+# The avatar colours of site.css (.avatar-0 … .avatar-7), in order: a group's
+# logo has the colour its initials would have without one.
+LOGO_COLOURS = (
+    "#0b5563",
+    "#8a3a12",
+    "#5b2a86",
+    "#1d6b2f",
+    "#7a2e4f",
+    "#3b4f8a",
+    "#6b4e00",
+    "#a4161a",
+)
 
 
 @dataclass(frozen=True)
@@ -270,7 +291,12 @@ def load_directory(*, members: list, moderator) -> dict:
         if activity.name.format(town=town.name) in taken:
             continue
         values = _values(rng, activity, town, kinds, categories)
-        entry = services.entry_create(author=rng.choice(members), not_a_duplicate=True, **values)
+        entry = services.entry_create(
+            author=rng.choice(members),
+            not_a_duplicate=True,
+            logo=demo_logo(values["name"]),
+            **values,
+        )
         taken.add(values["name"])
         entries.append(entry)
     entries += _load_feed_sites(members, kinds, categories)
@@ -287,6 +313,64 @@ def load_directory(*, members: list, moderator) -> dict:
         "networks": len(networks),
         "flags": flags,
     }
+
+
+def _mix(colour: str, towards: str, amount: float) -> tuple[int, int, int]:
+    a = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    b = [int(towards[i : i + 2], 16) for i in (1, 3, 5)]
+    return tuple(round(x + (y - x) * amount) for x, y in zip(a, b, strict=True))
+
+
+def demo_logo(name: str) -> ContentFile | None:
+    """A logo drawn for a demo group, or None for the groups that have none.
+
+    Decided by the name and the seed alone (its own random generator, so the
+    rest of the demo is the same with or without logos): the same group gets
+    the same logo on every run. The group's initials in white on its colour
+    (the one its stand-in picture would have), in one of three shapes.
+    """
+    rng = random.Random(f"{SEED}:logo:{name}")
+    if rng.random() >= LOGO_SHARE:
+        return None
+    side = LOGO_SIDE
+    colour = LOGO_COLOURS[avatar_colour(name)]
+    letters = initials(name) or "?"
+    style = rng.choice(("tile", "roundel", "hills"))
+    picture = Image.new("RGB", (side, side), "#ffffff" if style == "roundel" else colour)
+    draw = ImageDraw.Draw(picture)
+    text_y = side / 2
+    if style == "tile":
+        inset = side // 12
+        draw.rounded_rectangle(
+            (inset, inset, side - inset, side - inset), radius=side // 8,
+            outline=_mix(colour, "#ffffff", 0.45), width=max(3, side // 40),
+        )  # fmt: skip
+    elif style == "roundel":
+        second = LOGO_COLOURS[(avatar_colour(name) + rng.randint(1, 7)) % len(LOGO_COLOURS)]
+        draw.ellipse((6, 6, side - 6, side - 6), fill=second)
+        draw.ellipse((side // 9, side // 9, side - side // 9, side - side // 9), fill=colour)
+    else:
+        # Two soft hills across the bottom, the initials in the sky above them.
+        for layer, (height, amount) in enumerate(((0.62, 0.25), (0.74, 0.45))):
+            peak = rng.uniform(0.25, 0.75) * side
+            base = height * side
+            points = [(0, side), (0, base + 18)]
+            points += [(x, base - 22 * (1 - ((x - peak) / side) ** 2 * 3) + 8 * layer)
+                       for x in range(0, side + 1, side // 12)]  # fmt: skip
+            points.append((side, side))
+            draw.polygon(points, fill=_mix(colour, "#ffffff", amount))
+        text_y = side * 0.36
+    size = side * (0.42 if len(letters) > 1 else 0.5)
+    if style == "roundel":
+        size *= 0.85
+    font = ImageFont.load_default(size=size)
+    draw.text(
+        (side / 2, text_y), letters, font=font, fill="#ffffff", anchor="mm",
+        stroke_width=max(1, side // 60), stroke_fill="#ffffff",
+    )  # fmt: skip
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return ContentFile(buffer.getvalue(), name="logo.png")
 
 
 def _load_feed_sites(members, kinds, categories) -> list[Entry]:

@@ -8,17 +8,25 @@ are moved back afterwards, so the demo looks like months of activity.
 Linked stories are written as if their previews had been fetched, because
 the demo never fetches anything. The three demo news sites' feeds are
 switched on by their editors; the scheduler polls them once `make run` serves.
+Each story told here has a picture drawn at load time (sky, hills, water,
+houses or trees, in the site's palette; an illustration, never a photo),
+saved through the same checks as an upload, with a description for people
+who cannot see it. Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import io
+import math
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from bigsocnorth.accounts.demo import demo_person_create
 from bigsocnorth.accounts.models import User
@@ -705,9 +713,12 @@ def _tell(spec: OwnStory, people, entries, *, moderator, when: datetime) -> Stor
     if on_behalf_of is not None and not can_edit_entry(user=author, entry=on_behalf_of):
         on_behalf_of = None
     place_name, latitude, longitude = spec.place or ("", None, None)
+    picture, picture_alt = demo_picture(spec.title, spec.tags)
     story = story_create(
         author=author,
         action=Action.SAVE_DRAFT if spec.state == DRAFT else Action.PUBLISH,
+        image=picture,
+        image_alt=picture_alt,
         title=spec.title,
         summary=spec.summary,
         body=spec.body,
@@ -724,6 +735,140 @@ def _tell(spec: OwnStory, people, entries, *, moderator, when: datetime) -> Stor
         raise RuntimeError(f"The demo story {spec.title!r} should be waiting for review.")
     _backdate(story, when=when)
     return story
+
+
+PICTURE_SIZE = (1200, 675)  # 16:9, the shape of a story card's picture
+_SUPERSAMPLE = 2  # drawn twice the size, then reduced: smooth edges
+
+# (words for the description, top of the sky, bottom of the sky, the sun or moon)
+SKIES = [
+    ("a pale morning sky", "#9fc3d6", "#f4e6c8", "#fff4d0"),
+    ("a bright blue sky", "#3f7fb5", "#bfe0ee", "#fff7da"),
+    ("an evening sky", "#2f4b7c", "#f0a868", "#ffd9a0"),
+    ("a grey, rainy sky", "#7d8a89", "#c9d1d0", None),
+    ("a dusk sky", "#1b2a4a", "#7a2848", "#f3e3c2"),
+]
+# (words, the far hill's colour, the near hill's colour): near is darker.
+LANDS = [
+    ("green hills", "#7fae8a", "#1d6b2f"),
+    ("moorland", "#a99a7a", "#5b4a2f"),
+    ("teal hills", "#6fa3a8", "#0b5563"),
+    ("autumn hills", "#d29a6a", "#8a3b12"),
+]
+
+
+def _wave(rng: random.Random, width: int, base: float, height: float) -> list[tuple]:
+    """A skyline of a hill: a sum of a few gentle sines around `base`."""
+    waves = [(rng.uniform(0.5, 2.5), rng.uniform(0, math.tau), rng.uniform(0.3, 1))
+             for _ in range(3)]  # fmt: skip
+    step = max(1, width // 80)
+    points = []
+    for x in range(0, width + step, step):
+        t = x / width * math.tau
+        y = sum(amp * math.sin(freq * t + phase) for freq, phase, amp in waves) / 3
+        points.append((x, base - height * y))
+    return points
+
+
+def _hex(colour: str) -> tuple[int, int, int]:
+    return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+
+def _mix(a: str, b: str, amount: float) -> tuple[int, int, int]:
+    return tuple(round(x + (y - x) * amount) for x, y in zip(_hex(a), _hex(b), strict=True))
+
+
+def demo_picture(title: str, tags: str) -> tuple[ContentFile, str]:
+    """A picture for a demo story and its description, decided by the title alone.
+
+    Has its own random generator, so the rest of the demo is the same with or
+    without pictures. What is in it follows the story's tags a little: water
+    for the coast and floods, houses for streets and estates, trees for
+    gardens and parks.
+    """
+    rng = random.Random(f"{SEED}:picture:{title}")
+    words = tags.lower()
+    width, height = (side * _SUPERSAMPLE for side in PICTURE_SIZE)
+    sky_words, sky_top, sky_bottom, light = rng.choice(SKIES)
+    land_words, far, near = rng.choice(LANDS)
+
+    # The sky: one column of colours from top to bottom, stretched across.
+    column = Image.new("RGB", (1, height))
+    column.putdata([_mix(sky_top, sky_bottom, y / (height - 1)) for y in range(height)])
+    picture = column.resize((width, height), Image.Resampling.NEAREST)
+    draw = ImageDraw.Draw(picture)
+    if light:
+        r = rng.uniform(0.05, 0.08) * width
+        cx, cy = rng.uniform(0.15, 0.85) * width, rng.uniform(0.18, 0.38) * height
+        draw.ellipse((cx - r, cy - r, cx + r, cy + r), fill=_hex(light))
+
+    layers = 4
+    for layer in range(layers):
+        amount = layer / (layers - 1)
+        colour = _mix(far, near, amount)
+        # Farther hills are paler, as if through a little haze.
+        colour = tuple(round(c + (h - c) * 0.35 * (1 - amount))
+                       for c, h in zip(colour, _hex(sky_bottom), strict=True))  # fmt: skip
+        base = height * (0.5 + 0.11 * layer)
+        ridge = _wave(rng, width, base, height * (0.2 - 0.04 * layer))
+        draw.polygon([(0, height), *ridge, (width, height)], fill=colour)
+        if layer == 1 and any(w in words for w in ("tree", "garden", "park", "green", "food")):
+            _trees(draw, rng, ridge, _mix(near, "#000000", 0.2), height)
+        if layer == 2 and any(
+            w in words for w in ("housing", "estate", "street", "neighbour", "tenant", "community")
+        ):
+            _houses(draw, rng, ridge, width, height)
+
+    extras = []
+    if any(w in words for w in ("flood", "coast", "beach", "sea", "river", "canal")):
+        top = height * 0.86
+        water = _mix("#2f6f8f", sky_top, 0.25)
+        draw.rectangle((0, top, width, height), fill=water)
+        for _ in range(14):
+            x, y = rng.uniform(0, width), rng.uniform(top + 10, height - 10)
+            draw.line((x, y, x + rng.uniform(40, 140), y), fill=_mix("#2f6f8f", "#ffffff", 0.5),
+                      width=_SUPERSAMPLE * 2)  # fmt: skip
+        extras.append("water in the foreground")
+    if any(w in words for w in ("tree", "garden", "park", "green", "food")):
+        extras.append("a line of trees")
+    if any(w in words for w in ("housing", "estate", "street", "neighbour", "tenant", "community")):
+        extras.append("a row of houses")
+
+    picture = picture.reduce(_SUPERSAMPLE)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="JPEG", quality=85)
+    alt = f"An illustration of {land_words} under {sky_words}"
+    if extras:
+        alt += ", with " + " and ".join(extras)
+    return ContentFile(buffer.getvalue(), name="picture.jpg"), alt + "."
+
+
+def _trees(draw, rng, ridge, colour, height) -> None:
+    trunk = _hex("#3d2b1f")
+    for x, y in ridge[3::5]:
+        if rng.random() < 0.3:
+            continue
+        r = rng.uniform(0.03, 0.05) * height
+        draw.rectangle((x - r * 0.15, y - r, x + r * 0.15, y + r * 0.3), fill=trunk)
+        draw.ellipse((x - r, y - 3 * r, x + r, y - 0.8 * r), fill=colour)
+
+
+def _houses(draw, rng, ridge, width, height) -> None:
+    # A short terrace on the hill's lowest stretch, its roofs in a row.
+    start = rng.uniform(0.1, 0.55) * width
+    house = 0.065 * width
+    ground = max(y for x, y in ridge if start <= x <= start + 7 * house) + 0.01 * height
+    walls = ("#f3e3c2", "#e7c9a9", "#d9d2c5", "#efd9b4")
+    for i in range(rng.randint(4, 7)):
+        left = start + i * house
+        top = ground - house * 0.9
+        draw.rectangle((left, top, left + house, ground + height * 0.04),
+                       fill=_hex(rng.choice(walls)), outline=_hex("#5b4a2f"))  # fmt: skip
+        draw.polygon([(left - 2, top), (left + house / 2, top - house * 0.45),
+                      (left + house + 2, top)], fill=_hex("#5b2f2a"))  # fmt: skip
+        window = house * 0.22
+        draw.rectangle((left + house * 0.39, top + house * 0.3, left + house * 0.39 + window,
+                        top + house * 0.3 + window), fill=_hex("#ffd98a"))  # fmt: skip
 
 
 def _backdate(story: Story, *, when: datetime) -> None:

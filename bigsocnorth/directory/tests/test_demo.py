@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count
+from PIL import Image
 
 from bigsocnorth.accounts.demo import load_people
 from bigsocnorth.directory.demo import ENTRY_COUNT, load_directory_demo
@@ -36,6 +37,16 @@ def test_the_demo_fills_the_directory_across_the_north(db):
     assert members.count() >= 8
     assert all(m.member.kind.is_network for m in members)
     assert Flag.objects.filter(resolved_at__isnull=True).count() == 3
+
+    # About three in five groups have a logo drawn at load time, stored as an upload
+    # would be: a valid PNG without any metadata, its size recorded for the page.
+    with_logo = Entry.objects.exclude(logo="")
+    assert 0.45 * ENTRY_COUNT < with_logo.count() < 0.75 * ENTRY_COUNT
+    for entry in with_logo[:40]:
+        with entry.logo.open("rb") as file, Image.open(file) as logo:
+            logo.load()
+            assert logo.format == "PNG" and logo.size == (entry.logo_width, entry.logo_height)
+            assert not logo.getexif() and "exif" not in logo.info
     queue = review_queue()
     assert sum(1 for item in queue if item.flags) == 3
     assert sum(1 for item in queue if item.is_in_review) >= 1

@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from PIL import Image
 
 from bigsocnorth.accounts.models import User
 from bigsocnorth.core import fetch
@@ -104,6 +105,17 @@ def test_the_demo_tells_stories_across_the_north_and_switches_on_the_demo_feeds(
         assert story.source_published_at <= story.published_at
         assert not story.is_new_voice
     assert not DBTaskResult.objects.filter(task_path__startswith="bigsocnorth.stories").exists()
+
+    # Every story told here has a picture drawn at load time, described, stored as an
+    # upload would be: a valid image with no metadata at all.
+    for story in own:
+        assert story.image and story.image_alt.startswith("An illustration of "), story.title
+        with story.image.open("rb") as file, Image.open(file) as picture:
+            picture.load()
+            assert picture.format == "JPEG"
+            assert (picture.width, picture.height) == (story.image_width, story.image_height)
+            assert not picture.getexif() and "exif" not in picture.info
+    assert len({story.image_alt for story in own}) >= 8
 
     # The three demo news sites take stories from the feeds this site serves in development.
     sources = FeedSource.objects.select_related("entry__kind", "enabled_by")
