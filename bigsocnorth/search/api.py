@@ -65,6 +65,11 @@ class SearchPage(Schema):
         description="True when more than `count` things match: only the best 1,000 are "
         "listed; add words or filters to narrow the search."
     )
+    did_you_mean: str | None = Field(
+        description="When `q` found nothing: the same search with its misspelt words "
+        "corrected (“foood” → “food”), if that finds something. `count` and `items` are "
+        "then the results of this search. Null otherwise."
+    )
     page: int
     pages: int
     items: list[SearchItem]
@@ -79,7 +84,8 @@ class SearchPage(Schema):
 def search(request: HttpRequest, params: Query[SearchIn]):
     """Published things whose title or text contains every word of `q`, best first:
     those with every word in the title, then by relevance, then the newest.
-    Filter by type, category and area; 20 to a page."""
+    Filter by type, category and area; 20 to a page. A search that finds nothing
+    is tried again with its misspelt words corrected, and says so in `did_you_mean`."""
     try:
         checked = selectors.check_search_input(
             q=params.q, type=params.type, category=params.category, area=params.area
@@ -97,6 +103,7 @@ def search(request: HttpRequest, params: Query[SearchIn]):
     return {
         "count": result.count,
         "more": result.more,
+        "did_you_mean": result.did_you_mean.text if result.did_you_mean else None,
         "page": result.page.number,
         "pages": result.page.paginator.num_pages,
         "items": [

@@ -1,12 +1,16 @@
 """Reads for search: check what a person asked for, then a page of ranked, highlighted results.
 
 Only public things are in the index (see services), so results are the
-same for everyone and need no further visibility check.
+same for everyone and need no further visibility check. A search that
+finds nothing looks for a spelling that finds something ("Did you mean"),
+in the vocabulary of public words only.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
@@ -18,14 +22,17 @@ from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.selectors import area_get_by_slug
 from bigsocnorth.search import registry
 from bigsocnorth.search.backends import RANK_CANDIDATES, search_backend
-from bigsocnorth.search.highlight import highlight_all, highlight_snippet
+from bigsocnorth.search.highlight import highlight_all, highlight_snippet, stem
 from bigsocnorth.search.models import SearchDocument
 from bigsocnorth.search.query import (
     SearchFilters,
     SearchQueryError,
     SearchTerms,
     facet_token,
+    fold,
+    is_vocabulary_word,
     search_terms_parse,
+    trigram_similarity,
 )
 
 PER_PAGE = 20
@@ -34,6 +41,13 @@ PER_PAGE = 20
 MAX_RESULTS = RANK_CANDIDATES
 # An unknown filter value is echoed in its error; ten thousand characters need not be.
 _ECHO_LIMIT = 60
+# A suggestion shares at least this part of its trigrams with the word typed
+# (pg_trgm's default threshold for `%`), and is at most this many letters
+# added, removed, changed or swapped away: one for words of four letters or
+# fewer, two for longer ones.
+SUGGEST_SIMILARITY = 0.3
+SUGGEST_EDITS_SHORT, SUGGEST_EDITS = 1, 2
+_TYPED_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -191,13 +205,107 @@ def _type_label(key: str) -> str | Promise:
     return searchable.label if searchable is not None else key
 
 
+def _edits(first: str, second: str, limit: int) -> int:
+    """Letters added, removed, changed or two swapped between two words; limit + 1 past limit."""
+    if abs(len(first) - len(second)) > limit:
+        return limit + 1
+    before: list[int] | None = None
+    previous = list(range(len(second) + 1))
+    for i, a in enumerate(first, 1):
+        current = [i] + [0] * len(second)
+        for j, b in enumerate(second, 1):
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a != b))
+            if before is not None and i > 1 and j > 1 and a == second[j - 2] and first[i - 2] == b:
+                current[j] = min(current[j], before[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        before, previous = previous, current
+    return previous[-1]
+
+
+def _closest(word: str, candidates: list[tuple[str, int]]) -> str | None:
+    """The vocabulary word to suggest for `word` (folded), or None when it is known or no match."""
+    limit = SUGGEST_EDITS_SHORT if len(word) <= 4 else SUGGEST_EDITS
+    stemmed = stem(word)
+    best: tuple | None = None
+    for candidate, documents in candidates:
+        if candidate == word or stem(candidate) == stemmed:
+            return None  # in the index as it is, or in another form the index also finds
+        similarity = trigram_similarity(word, candidate)
+        if similarity < SUGGEST_SIMILARITY:
+            continue
+        edits = _edits(word, candidate, limit)
+        if edits > limit:
+            continue
+        key = (edits, -similarity, -documents, candidate)
+        if best is None or key < best:
+            best = key
+    return best[-1] if best is not None else None
+
+
+def _respelt(typed: str, correction: str) -> str:
+    """The correction written like the word typed: Hebdon → Hebden, LEDS → LEEDS."""
+    if typed.isupper() and len(typed) > 1:
+        return correction.upper()
+    if typed[:1].isupper():
+        return correction[:1].upper() + correction[1:]
+    return correction
+
+
+def search_suggestion(*, terms: SearchTerms) -> SearchTerms | None:
+    """The search with each word that is in no public document replaced by the nearest that is.
+
+    None when every word is known (as typed, or in a form the index finds),
+    or no word is near enough. Words of fewer than three letters, numbers
+    and very common words are left as they are. One query, whatever the
+    number of words; the vocabulary holds the words of public documents
+    only, so a suggestion never shows a word of anything unpublished.
+    """
+    looked_up = [
+        word
+        for word in dict.fromkeys(fold(word) for word in terms.words)
+        if is_vocabulary_word(word)
+    ]
+    if not looked_up:
+        return None
+    candidates: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for index, word, documents in search_backend().similar_words(words=looked_up):
+        candidates[looked_up[index]].append((word, documents))
+    corrections = {}
+    for word in looked_up:
+        correction = _closest(word, candidates[word])
+        if correction is not None:
+            corrections[word] = correction
+    if not corrections:
+        return None
+
+    # The words typed, each misspelt one corrected; punctuation, symbols and
+    # markup are left behind, so the suggestion is words a person can read.
+    typed = _TYPED_WORD.findall(terms.text)
+    respelt = [
+        _respelt(word, corrections[fold(word.lower())])
+        if fold(word.lower()) in corrections
+        else word
+        for word in typed
+    ]
+    try:
+        return search_terms_parse(" ".join(respelt))
+    except SearchQueryError:  # pragma: no cover - a correction is a word like the one it replaces
+        return None
+
+
 @dataclass(frozen=True)
 class SearchPage:
-    """One page of results. `count` stops at MAX_RESULTS; `more` says there were more."""
+    """One page of results. `count` stops at MAX_RESULTS; `more` says there were more.
+
+    `did_you_mean` is set when the search found nothing and a corrected
+    spelling finds something: the results are then those of that search.
+    """
 
     page: Page
     count: int
     more: bool
+    did_you_mean: SearchTerms | None = None
 
     @property
     def results(self) -> list[SearchResult]:
@@ -211,7 +319,23 @@ def search_result_list(
 
     Two queries: the count (up to MAX_RESULTS + 1) and the page. A page past
     the end is the last page; one that is not a number is the first.
+
+    When nothing matches, one more query looks for a corrected spelling
+    (search_suggestion); when there is one, its count and page are the
+    results, and `did_you_mean` says which search they are for. So at most
+    four queries, however many words and results.
     """
     ranked = _RankedDocuments(search)
+    suggestion = None
+    if ranked.count() == 0:
+        suggestion = search_suggestion(terms=search.terms)
+        if suggestion is not None:
+            corrected = _RankedDocuments(replace(search, terms=suggestion))
+            if corrected.count() > 0:
+                ranked = corrected
+            else:
+                suggestion = None
     result_page = Paginator(ranked, per_page).get_page(page)
-    return SearchPage(page=result_page, count=ranked.count(), more=ranked.more)
+    return SearchPage(
+        page=result_page, count=ranked.count(), more=ranked.more, did_you_mean=suggestion
+    )

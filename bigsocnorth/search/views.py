@@ -29,11 +29,18 @@ def search(request):
     partial = bool(request.htmx) and not request.htmx.history_restore_request
     query = request.GET.copy()
     query.pop("page", None)
+    # The corrected search as a link of its own, with the same filters.
+    suggestion_query = ""
+    if page is not None and page.did_you_mean is not None:
+        corrected = query.copy()
+        corrected["q"] = page.did_you_mean.text
+        suggestion_query = corrected.urlencode()
     context = {
         "form": form,
         "page": page,
         "query": request.GET.get("q", "").strip() if searched else "",
         "query_without_page": query.urlencode(),
+        "suggestion_query": suggestion_query,
         "partial": partial,
     }
     template = "search/index.html#results" if partial else "search/index.html"

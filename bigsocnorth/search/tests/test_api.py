@@ -105,13 +105,41 @@ def test_described_in_openapi(client):
         "q", "type", "category", "area", "page",
     }  # fmt: skip
     assert set(operation["responses"]) == {"200", "400"}
+    page = schema["components"]["schemas"]["SearchPage"]["properties"]
+    assert "misspelt words" in page["did_you_mean"]["description"]
+
+
+def test_a_misspelt_search_says_what_it_searched_for_instead(client, indexed_entry):
+    indexed_entry(name="Hebden Bridge Repair Café", description="Kettles mended.")
+    body = client.get(URL, {"q": "hebdon bridge"}).json()
+    assert body["did_you_mean"] == "hebden bridge"
+    assert body["count"] == 1 and body["items"][0]["title"] == "Hebden Bridge Repair Café"
+    assert "<mark>Hebden</mark>" in body["items"][0]["title_html"]
+    body = client.get(URL, {"q": "hebden bridge"}).json()
+    assert body["did_you_mean"] is None and body["count"] == 1
+    body = client.get(URL, {"q": "zeppelin"}).json()
+    assert (body["did_you_mean"], body["count"]) == (None, 0)
+
+
+@pytest.mark.parametrize("q", ["%_", "%%%", "_", "foo%_", "'; SELECT 1; --", "<script>"])
+def test_wildcards_and_sql_are_words_or_a_message(client, indexed_entry, q):
+    indexed_entry(name="Food Bank")
+    response = client.get(URL, {"q": q})
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert response.json()["message"]
+    else:
+        # "foo" may well be "food"; never a wildcard or a symbol.
+        assert response.json()["did_you_mean"] in (None, "food")
 
 
 def test_query_count_does_not_grow_with_results(
     client, indexed_entry, leeds, django_assert_max_num_queries
 ):
     indexed_entry(name="Orchard 0", areas=[leeds])
-    # The authority (1), the categories to check against (1), count and page (2).
+    # The authority (1), the categories to check against (1), count (1), and with
+    # no results, the suggestion (1); with a suggestion that finds something,
+    # the corrected search's count and page (2 more).
     with django_assert_max_num_queries(4):
         assert (
             client.get(URL, {"q": "orchard", "area": "leeds", "category": "innovation"}).json()[

@@ -140,3 +140,46 @@ def test_page_query_count_does_not_grow_with_results(
         indexed_entry(name=f"Gardening {number}", areas=[leeds], categories=[innovation])
     with django_assert_max_num_queries(9):
         search()
+
+
+def test_a_misspelt_search_shows_the_corrected_results_and_says_so(client, indexed_entry, leeds):
+    indexed_entry(name="Leeds Food Bank", description="Food parcels on Mondays.", areas=[leeds])
+    response = client.get(URL, {"q": "Foood", "area": "leeds"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    status = re.search(r'<p id="search-status"[^>]*role="status">(.*?)</p>', page, re.S).group(1)
+    # Announced with the count: what was searched for, and what is shown.
+    assert "No results for “Foood”; showing 1 result for “Food”." in status
+    assert 'Did you mean <a href="?q=Food&amp;area=leeds">Food</a>?' in status
+    assert "Leeds <mark>Food</mark> Bank" in page
+    assert "<h2>No results</h2>" not in page
+
+
+def test_the_suggestion_reaches_the_live_region_of_an_htmx_search(client, indexed_entry):
+    indexed_entry(name="Hebden Bridge Repair Café")
+    page = client.get(URL, {"q": "hebdon bridge"}, **HTMX).content.decode()
+    assert 'hx-swap-oob="innerHTML"' in page
+    assert "No results for “hebdon bridge”; showing 1 result for “hebden bridge”." in page
+    assert '<a href="?q=hebden+bridge">hebden bridge</a>' in page
+
+
+def test_a_suggestion_is_escaped(client, indexed_entry):
+    indexed_entry(name="Food Bank")
+    page = client.get(URL, {"q": "<script>alert(1)</script> foood"}).content.decode()
+    assert "<script>alert(1)" not in page
+
+
+def test_a_misspelt_search_costs_the_same_queries_whatever_it_finds(
+    client, indexed_entry, django_assert_max_num_queries
+):
+    indexed_entry(name="Food Bank 0")
+    # Session and menu aside: count, suggestion, then count and page of the correction.
+    with django_assert_max_num_queries(12) as few:
+        client.get(URL, {"q": "foood bankk"})
+    for number in range(1, 25):
+        indexed_entry(name=f"Food Bank {number}")
+    with django_assert_max_num_queries(len(few)):
+        assert (
+            "showing 25 results for “food bank”"
+            in client.get(URL, {"q": "foood bankk"}).content.decode()
+        )
