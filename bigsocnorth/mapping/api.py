@@ -29,6 +29,7 @@ class MapParams(Schema):
     category: list[str] = Field(default_factory=list, description="Category slugs; any of them.")
     area: str = Field("", description="Local authority or region slug.")
     q: str = Field("", description="Words to look for, at most 200 characters.")
+    since: str = Field("", description="Only what was added in the last `week`, `month` or `year`.")
 
 
 class MapFeatureCollection(Schema):
@@ -55,8 +56,10 @@ def checked_query(params: dict, *, max_cells: int | None = selectors.MAX_VIEWPOR
     description=(
         "An RFC 7946 FeatureCollection. A cluster is a Point with properties "
         "`cluster: true`, `count` and `split_zoom` (the first zoom at which it "
-        "splits; null for points at the same place). A single item has "
-        "`cluster: false`, `layer`, `id`, `title`, `url`, `kind` and `category`. "
+        "splits; null for points at the same place) and `layers` (how many of each "
+        "layer). A single item has `cluster: false`, `layer`, `object_id`, `title`, "
+        '`url`, `kind` and `category`; its feature `id` ("directory-5-0": layer, '
+        "object, place) is unique and stable. "
         "The box is widened to whole grid cells at that zoom; the collection's "
         "`bbox` is the box covered, and `count` the number of items in it, which "
         "the features' counts add up to."

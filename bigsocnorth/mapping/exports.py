@@ -1,5 +1,9 @@
 """What is filtered on the map, as GeoJSON and CSV, streamed so memory stays flat.
 
+Every feature has an RFC 7946 `id` that is unique and stable ("directory-5-0":
+layer, object, which of its places), so GIS tools can take it as the feature
+id; the object's own id is the property `object_id` (it repeats across layers).
+
 Both read the items in keyset-paged chunks (selectors.map_item_export) and
 write each as it comes, so a million items cost the same memory as ten.
 """
@@ -12,10 +16,11 @@ from collections.abc import Iterator
 from django.conf import settings
 
 from bigsocnorth.mapping.models import MapItem
-from bigsocnorth.mapping.selectors import MapQuery, map_item_export
+from bigsocnorth.mapping.selectors import MapQuery, feature_id, map_item_export
 
 CSV_HEADER = [
-    "layer", "id", "title", "url", "kind", "category", "latitude", "longitude", "published_at",
+    "feature_id", "layer", "object_id", "title", "url", "kind", "category", "latitude",
+    "longitude", "published_at",
 ]  # fmt: skip
 
 
@@ -26,10 +31,12 @@ def _absolute(url: str) -> str:
 def _feature(item: MapItem) -> dict:
     return {
         "type": "Feature",
+        # Unique across layers and places, and stable: GIS tools take it as the feature id.
+        "id": feature_id(item),
         "geometry": {"type": "Point", "coordinates": [item.longitude, item.latitude]},
         "properties": {
             "layer": item.layer,
-            "id": item.object_id,
+            "object_id": item.object_id,
             "title": item.title,
             "url": _absolute(item.url),
             "kind": item.kind,
@@ -52,6 +59,7 @@ def geojson_chunks(*, query: MapQuery) -> Iterator[str]:
 def csv_rows(*, query: MapQuery) -> Iterator[list]:
     for item in map_item_export(query=query):
         yield [
+            feature_id(item),
             item.layer,
             item.object_id,
             item.title,

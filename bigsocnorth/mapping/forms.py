@@ -2,7 +2,7 @@
 
 The query string is the whole state of a map page, so a view can be shared:
 `bbox` (or `lat`, `lon`), `zoom`, `layer`, `kind`, `category` (each
-repeatable), `area` and `q`. This form fills in what the address leaves out
+repeatable), `area`, `q` and `since`. This form fills in what the address leaves out
 (the chosen area's extent, or the whole North) and then hands everything to
 `selectors.check_map_query`, so the page, the API and the exports accept
 the same values and explain a mistake in the same words.
@@ -34,6 +34,7 @@ from bigsocnorth.mapping.selectors import (
     check_map_query,
     kind_choices,
     layer_choices,
+    since_choices,
 )
 from bigsocnorth.places.forms import area_choices
 from bigsocnorth.places.models import LocalAuthority, Region
@@ -198,6 +199,10 @@ class MapFilterForm(forms.Form):
     category = OpenMultipleChoiceField(
         label=gettext_lazy("Categories"), required=False, widget=forms.CheckboxSelectMultiple
     )
+    # Any value goes on to check_map_query, which explains a wrong one.
+    since = forms.CharField(
+        label=gettext_lazy("Added"), required=False, strip=True, widget=forms.RadioSelect
+    )
     # The view: rendered by hand as hidden inputs; fields here to carry their errors.
     bbox = forms.CharField(required=False, strip=True)
     zoom = forms.CharField(required=False, strip=True)
@@ -214,6 +219,7 @@ class MapFilterForm(forms.Form):
         self.fields["layer"].choices = list(layer_choices().items())
         self.fields["kind"].choices = list(kind_choices().items())
         self.fields["category"].choices = list(category_choices().items())
+        self.fields["since"].widget.choices = [("", _("At any time")), *since_choices().items()]
 
     def with_area_choices(self) -> MapFilterForm:
         """Fill the area list (two queries), for forms that are shown."""
@@ -278,6 +284,7 @@ class MapFilterForm(forms.Form):
                 category=data["category"],
                 area=data["area"],
                 q=data["q"],
+                since=data["since"],
                 max_cells=self.max_cells,
             )
         except ValidationError as error:

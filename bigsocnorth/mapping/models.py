@@ -65,7 +65,12 @@ class MapItem(models.Model):
                 fields=["content_type", "object_id", "place_key"], name="mapping_item_once"
             )
         ]
-        indexes = [models.Index(fields=["mx", "my"], name="mapping_item_mercator")]
+        indexes = [
+            models.Index(fields=["mx", "my"], name="mapping_item_mercator"),
+            # The time filter's: the items added since a date, and where they are,
+            # read from the index before the rows (selectors._time_first).
+            models.Index(fields=["published_at", "mx", "my"], name="mapping_item_published"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.layer}: {self.title}"

@@ -2,10 +2,12 @@
 
 A viewport costs what is on screen, not how many points exist: below
 POINT_ZOOM the clusters come from the count tables (a few rows per cell on
-screen); from POINT_ZOOM up, and for a text filter, from the items in the
-viewport, which are few there. The box asked for is widened to whole grid
-cells; the answer's `bbox` says which box that is, and the counts add up
-exactly to the published items inside it.
+screen); from POINT_ZOOM up, and for a text or a time filter, from the
+items in the viewport, which are few there or few since then (the counts
+keep no dates; an index on the publication date finds the recent ones).
+The box asked for is widened to whole grid cells; the answer's `bbox` says
+which box that is, and the counts add up exactly to the published items
+inside it.
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import BooleanField, Count, F, QuerySet, Sum
+from django.db.models import BooleanField, Count, F, Max, Min, QuerySet, Sum
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from bigsocnorth.mapping import registry
 from bigsocnorth.mapping.geo import (
@@ -45,8 +50,18 @@ OR_CHUNK = 200
 # tables: their index (zoom, cx, cy, ...) then seeks each column's rows on
 # screen, where a range of cx reads those columns across the whole North.
 EXACT_COLUMNS_MAX = 64
+# Below this zoom a view holds a large share of the North (see _time_first).
+WIDE_VIEW_ZOOM = 8
 LIST_BY_NAME_MAX = 5_000
 LIST_NEWEST_MAX = 1_000
+# The time filter: added (published) within the last week, month or year.
+SINCE_PERIODS = {
+    "week": (timedelta(days=7), gettext_lazy("In the last week")),
+    "month": (timedelta(days=31), gettext_lazy("In the last month")),
+    "year": (timedelta(days=366), gettext_lazy("In the last year")),
+}
+# How far the probe that picks an index for a time filter counts (see _time_first).
+TIME_PROBE_LIMIT = 20_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +80,9 @@ class MapQuery:
     # The search app's checked input, for the text filter.
     search: object = None
     category_set_ids: tuple[int, ...] = field(default=(), compare=False)
+    # The time filter, as asked ("week") and as the moment it starts from.
+    since: str = ""
+    since_at: datetime | None = field(default=None, compare=False)
 
     @property
     def cells(self) -> CellRange:
@@ -165,6 +183,31 @@ def kind_choices(layers: tuple[str, ...] = ()) -> dict[str, str]:
     return found
 
 
+def since_choices() -> dict[str, str]:
+    return {key: str(label) for key, (_period, label) in SINCE_PERIODS.items()}
+
+
+def feature_id(item: MapItem) -> str:
+    """A map feature's id, unique across layers and stable: layer, object, which place."""
+    return f"{item.layer}-{item.object_id}-{item.place_key}"
+
+
+def _since_start(since: str) -> datetime:
+    # To the minute: the same filter asked twice in a minute is the same query.
+    return (timezone.now() - SINCE_PERIODS[since][0]).replace(second=0, microsecond=0)
+
+
+def _check_since(since: str, errors: dict) -> str:
+    since = (since or "").strip()
+    if since and since not in SINCE_PERIODS:
+        errors["since"] = _("There is no time “%(value)s”. Choose one of: %(known)s.") % {
+            "value": _echo(since[:100]),
+            "known": ", ".join(SINCE_PERIODS),
+        }
+        return ""
+    return since
+
+
 def category_choices(layers: tuple[str, ...] = ()) -> dict[str, str]:
     found: dict[str, str] = {}
     for layer in registry.map_layers():
@@ -182,6 +225,7 @@ def check_map_query(
     category=(),
     area: str = "",
     q: str = "",
+    since: str = "",
     max_cells: int | None = MAX_VIEWPORT_CELLS,
 ) -> MapQuery:
     """A checked viewport query, or ValidationError with a message per field."""
@@ -214,6 +258,7 @@ def check_map_query(
     q = (q or "").strip()
     if q:
         search = _check_text(q, layers, errors)
+    since = _check_since(since, errors)
     if errors:
         raise ValidationError(errors)
     query = MapQuery(
@@ -227,6 +272,8 @@ def check_map_query(
         q=q,
         search=search,
         category_set_ids=_category_set_ids(categories),
+        since=since,
+        since_at=_since_start(since) if since else None,
     )
     if max_cells is not None and query.cells.size > max_cells:
         raise ValidationError(
@@ -323,11 +370,52 @@ def _text_match_sql(query: MapQuery) -> tuple[str, list]:
 
 
 def _uses_items(query: MapQuery, zoom: int) -> bool:
-    """Counted from the items themselves: zoomed right in, or filtered by text."""
-    return query.search is not None or zoom >= POINT_ZOOM
+    """Counted from the items themselves: zoomed right in, or filtered by text or time."""
+    return query.search is not None or query.since_at is not None or zoom >= POINT_ZOOM
 
 
-@dataclass(frozen=True)
+def _since_condition(query: MapQuery, *, indexed: bool) -> RawSQL:
+    """published_at >= the filter's start; on SQLite `indexed=False` keeps its index out."""
+    quote = connection.ops.quote_name
+    column = f"{quote(MapItem._meta.db_table)}.{quote('published_at')}"
+    if connection.vendor == "sqlite" and not indexed:
+        column = f"+{column}"  # unary plus: the same value, no index
+    value = connection.ops.adapt_datetimefield_value(query.since_at)
+    return RawSQL(f"{column} >= %s", [value], output_field=BooleanField())  # noqa: S611
+
+
+def _time_first(query: MapQuery) -> bool:
+    """Whether to find a time-filtered viewport's items by date first (else by place).
+
+    The counts keep no dates, so a time filter counts the items themselves,
+    by one of two indexes: the date index reads every item since then, the
+    place index every item in view. One query counts both, each stopping at
+    TIME_PROBE_LIMIT, and the smaller wins; past the limit on both sides
+    (a large share of a big site), by date when the view is wide. PostgreSQL
+    chooses for itself from its statistics.
+    """
+    if query.since_at is None or connection.vendor != "sqlite":
+        return False
+    mx_min, mx_max, my_min, my_max = query.cells.mercator_bounds()
+    quote = connection.ops.quote_name
+    table = quote(MapItem._meta.db_table)
+    limit = int(TIME_PROBE_LIMIT)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM {table} "  # noqa: S608 - constants
+            f"WHERE published_at >= %s LIMIT {limit})), "
+            f"(SELECT COUNT(*) FROM (SELECT 1 FROM {table} "
+            f"WHERE mx BETWEEN {_numbers(mx_min)} AND {_numbers(mx_max)} "
+            f"AND my BETWEEN {_numbers(my_min)} AND {_numbers(my_max)} LIMIT {limit}))",
+            [connection.ops.adapt_datetimefield_value(query.since_at)],
+        )
+        recent, in_view = cursor.fetchone()
+    if recent >= limit and in_view >= limit:
+        return query.zoom <= WIDE_VIEW_ZOOM
+    return recent < in_view
+
+
+@dataclass
 class CellCount:
     cx: int
     cy: int
@@ -335,22 +423,49 @@ class CellCount:
     latitude: float
     longitude: float
     item_ids: int  # their sum: with count 1, the id of the one item
+    # How many of each layer (for the marker's colours).
+    layers: dict[str, int] = field(default_factory=dict)
+    # Counted from the items: (mx_min, mx_max, my_min, my_max) of its points.
+    bounds: tuple[int, int, int, int] | None = None
 
 
-def _cell_counts(query: MapQuery, zoom: int, ranges: list[CellRange]) -> list[CellCount]:
+def _in_view(query: MapQuery, items, boxes: list[tuple], *, time_first: bool):
+    """The items in any of the boxes (mercator bounds), by the index chosen for a time filter."""
+    if query.since_at is not None:
+        items = items.filter(_since_condition(query, indexed=time_first))
+    return items.filter(_in_boxes(MapItem, "mx", "my", boxes, unindexed=time_first))
+
+
+def _cell_counts(
+    query: MapQuery, zoom: int, ranges: list[CellRange], *, time_first: bool | None = None
+) -> list[CellCount]:
     """The non-empty cells at `zoom` within the ranges (given at that zoom), with counts."""
-    found: list[CellCount] = []
+    by_cell: dict[tuple, CellCount] = {}
+    if time_first is None and _uses_items(query, zoom):
+        time_first = _time_first(query)
     for start in range(0, len(ranges), OR_CHUNK):
         chunk = ranges[start : start + OR_CHUNK]
         if _uses_items(query, zoom):
             shift = cell_shift(zoom)
-            boxes = _in_boxes(MapItem, "mx", "my", [cells.mercator_bounds() for cells in chunk])
             rows = (
-                _item_queryset(query)
-                .filter(boxes)
+                _in_view(
+                    query,
+                    _item_queryset(query),
+                    [cells.mercator_bounds() for cells in chunk],
+                    time_first=bool(time_first),
+                )
                 .annotate(x=F("mx").bitrightshift(shift), y=F("my").bitrightshift(shift))
-                .values("x", "y")
-                .annotate(n=Count("pk"), lat=Sum("latitude"), lon=Sum("longitude"), ids=Sum("pk"))
+                .values("x", "y", "layer")
+                .annotate(
+                    n=Count("pk"),
+                    lat=Sum("latitude"),
+                    lon=Sum("longitude"),
+                    ids=Sum("pk"),
+                    x0=Min("mx"),
+                    x1=Max("mx"),
+                    y0=Min("my"),
+                    y1=Max("my"),
+                )
             )
         else:
             stored = max(zoom, AGGREGATE_ZOOMS.start)
@@ -375,7 +490,7 @@ def _cell_counts(query: MapQuery, zoom: int, ranges: list[CellRange]) -> list[Ce
                 _count_queryset(query, stored)
                 .filter(boxes)
                 .annotate(x=F("cx").bitrightshift(coarser), y=F("cy").bitrightshift(coarser))
-                .values("x", "y")
+                .values("x", "y", "layer")
                 .annotate(
                     n=Sum("count"),
                     lat=Sum("sum_latitude"),
@@ -384,18 +499,31 @@ def _cell_counts(query: MapQuery, zoom: int, ranges: list[CellRange]) -> list[Ce
                 )
                 .filter(n__gt=0)
             )
-        found += [
-            CellCount(
-                cx=row["x"],
-                cy=row["y"],
-                count=row["n"],
-                latitude=row["lat"] / row["n"],
-                longitude=row["lon"] / row["n"],
-                item_ids=row["ids"],
-            )
-            for row in rows.order_by()
-        ]
-    return found
+        for row in rows.order_by():
+            key = (row["x"], row["y"])
+            cell = by_cell.get(key)
+            if cell is None:
+                cell = by_cell[key] = CellCount(row["x"], row["y"], 0, 0.0, 0.0, 0)
+            cell.count += row["n"]
+            cell.latitude += row["lat"]
+            cell.longitude += row["lon"]
+            cell.item_ids += row["ids"]
+            cell.layers[row["layer"]] = cell.layers.get(row["layer"], 0) + row["n"]
+            if "x0" in row:
+                bounds = (row["x0"], row["x1"], row["y0"], row["y1"])
+                if cell.bounds is not None:
+                    bounds = (
+                        min(bounds[0], cell.bounds[0]),
+                        max(bounds[1], cell.bounds[1]),
+                        min(bounds[2], cell.bounds[2]),
+                        max(bounds[3], cell.bounds[3]),
+                    )
+                cell.bounds = bounds
+    for cell in by_cell.values():
+        # Sums until here: the cluster sits at the mean of its points.
+        cell.latitude /= cell.count
+        cell.longitude /= cell.count
+    return list(by_cell.values())
 
 
 def _numbers(*values: int) -> str:
@@ -409,20 +537,29 @@ def _numbers(*values: int) -> str:
 
 
 def _in_boxes(
-    model, x: str, y: str, boxes: list[tuple[int, int, int, int]], *, exact_columns: bool = False
+    model,
+    x: str,
+    y: str,
+    boxes: list[tuple[int, int, int, int]],
+    *,
+    exact_columns: bool = False,
+    unindexed: bool = False,
 ) -> RawSQL:
     """One condition: (x, y) inside any of the boxes, each (x_min, x_max, y_min, y_max).
 
     Written as SQL because Django takes tens of milliseconds to build and
-    compile an OR of a few hundred range lookups.
+    compile an OR of a few hundred range lookups. `unindexed` keeps SQLite
+    off the place index (a time filter is reading by date instead).
     """
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     column_x, column_y = f"{table}.{quote(x)}", f"{table}.{quote(y)}"
+    if unindexed and connection.vendor == "sqlite":
+        column_x, column_y = f"+{column_x}", f"+{column_y}"
 
     def between(column: str, low: int, high: int) -> str:
         condition = f"{column} BETWEEN {_numbers(low)} AND {_numbers(high)}"
-        if connection.vendor == "sqlite":
+        if connection.vendor == "sqlite" and not unindexed:
             # SQLite (built without STAT4) guesses that a range keeps a quarter
             # of the rows, so past a few dozen boxes it reads the whole items
             # table instead as soon as the query also filters on a layer:
@@ -496,8 +633,8 @@ def _single_items(query: MapQuery, cells: list[CellCount]) -> dict[tuple, MapIte
     ids = sorted(by_id)
     for start in range(0, len(ids), OR_CHUNK * 4):
         items = MapItem.objects.filter(pk__in=ids[start : start + OR_CHUNK * 4]).only(
-            "pk", "layer", "object_id", "title", "url", "kind", "category", "latitude",
-            "longitude",
+            "pk", "layer", "object_id", "place_key", "title", "url", "kind", "category",
+            "latitude", "longitude",
         )  # fmt: skip
         for item in items:
             found[by_id[item.pk]] = item
@@ -567,9 +704,24 @@ def _split_zooms(query: MapQuery, clusters: list[CellCount]) -> dict[tuple, int 
     return result
 
 
-def _feature(longitude: float, latitude: float, properties: dict) -> dict:
+def _split_zoom_of(zoom: int, bounds: tuple[int, int, int, int]) -> int | None:
+    """The first zoom past `zoom` at which points within these bounds fall into two cells.
+
+    Cells are ranges of mx and my, so the points share one cell exactly when
+    their smallest and largest coordinates do.
+    """
+    x_min, x_max, y_min, y_max = bounds
+    for level in range(zoom + 1, MAX_ZOOM + 1):
+        shift = cell_shift(level)
+        if x_min >> shift != x_max >> shift or y_min >> shift != y_max >> shift:
+            return level
+    return None
+
+
+def _feature(longitude: float, latitude: float, properties: dict, feature_id: str) -> dict:
     return {
         "type": "Feature",
+        "id": feature_id,
         "geometry": {"type": "Point", "coordinates": [round(longitude, 6), round(latitude, 6)]},
         "properties": properties,
     }
@@ -600,14 +752,24 @@ def map_feature_collection(*, query: MapQuery) -> dict:
     singles = [cell for cell in cells if cell.count == 1]
     clusters = [cell for cell in cells if cell.count > 1]
     items = _single_items(query, singles)
-    split = _split_zooms(query, clusters)
+    if _uses_items(query, query.zoom):
+        # Counted from the items, each cluster came with its points' extent.
+        split = {(c.cx, c.cy): _split_zoom_of(query.zoom, c.bounds) for c in clusters}
+    else:
+        split = _split_zooms(query, clusters)
     features = []
     for cell in clusters:
         features.append(
             _feature(
                 cell.longitude,
                 cell.latitude,
-                {"cluster": True, "count": cell.count, "split_zoom": split[(cell.cx, cell.cy)]},
+                {
+                    "cluster": True,
+                    "count": cell.count,
+                    "split_zoom": split[(cell.cx, cell.cy)],
+                    "layers": dict(sorted(cell.layers.items())),
+                },
+                f"cluster-{query.zoom}-{cell.cx}-{cell.cy}",
             )
         )
     for cell in singles:
@@ -619,12 +781,13 @@ def map_feature_collection(*, query: MapQuery) -> dict:
                 {
                     "cluster": False,
                     "layer": item.layer,
-                    "id": item.object_id,
+                    "object_id": item.object_id,
                     "title": item.title,
                     "url": item.url,
                     "kind": item.kind,
                     "category": item.category,
                 },
+                feature_id(item),
             )
         )
     return {
@@ -652,11 +815,18 @@ def map_item_list(*, query: MapQuery) -> MapItemList:
     past LIST_BY_NAME_MAX items the list shows the newest LIST_NEWEST_MAX,
     read backwards along the primary key and stopping early.
     """
-    total = sum(cell.count for cell in _cell_counts(query, query.zoom, [query.cells]))
+    time_first = _time_first(query)
+    total = sum(
+        cell.count for cell in _cell_counts(query, query.zoom, [query.cells], time_first=time_first)
+    )
     mx_min, mx_max, my_min, my_max = query.cells.mercator_bounds()
     items = (
-        _item_queryset(query)
-        .filter(mx__range=(mx_min, mx_max), my__range=(my_min, my_max))
+        _in_view(
+            query,
+            _item_queryset(query),
+            [(mx_min, mx_max, my_min, my_max)],
+            time_first=time_first,
+        )
         .select_related("local_authority")
         .defer("local_authority__boundary")
     )
@@ -670,9 +840,12 @@ def map_item_list(*, query: MapQuery) -> MapItemList:
         x, y = F("mx") + 0, F("my") + 0
     else:
         x, y = F("mx"), F("my")
+    newest = _item_queryset(query)
+    if query.since_at is not None:
+        # Newest first along the primary key, the date only checked.
+        newest = newest.filter(_since_condition(query, indexed=False))
     newest = (
-        _item_queryset(query)
-        .alias(x=x, y=y)
+        newest.alias(x=x, y=y)
         .filter(x__range=(mx_min, mx_max), y__range=(my_min, my_max))
         .select_related("local_authority")
         .defer("local_authority__boundary")
@@ -687,11 +860,10 @@ def map_item_export(*, query: MapQuery, chunk: int = 5000) -> Iterator[MapItem]:
     Keyset paging keeps memory flat for a million items on both databases.
     """
     mx_min, mx_max, my_min, my_max = query.cells.mercator_bounds()
-    items = (
-        _item_queryset(query)
-        .filter(mx__range=(mx_min, mx_max), my__range=(my_min, my_max))
-        .order_by("pk")
-    )
+    items = _item_queryset(query).filter(mx__range=(mx_min, mx_max), my__range=(my_min, my_max))
+    if query.since_at is not None:
+        items = items.filter(published_at__gte=query.since_at)
+    items = items.order_by("pk")
     last = 0
     while True:
         batch = list(items.filter(pk__gt=last)[:chunk])

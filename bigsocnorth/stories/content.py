@@ -65,6 +65,8 @@ map_registry.register(
     categories=lambda: [],
     add_label=_("Tell a story that happened here"),
     add_url_name="stories:story_create",
+    colour="#6b3fa0",
+    icon="story",
 )
 sections.register_section(sections.AREA, "stories", build=area_stories_section, order=20)
 sections.register_section(sections.ENTRY, "stories", build=entry_stories_section, order=30)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bigsocnorth.directory.models import Category, EntryKind
-from bigsocnorth.mapping.geo import MAX_ZOOM
+from bigsocnorth.mapping.geo import MAX_ZOOM, cell_of
 from bigsocnorth.mapping.models import MapAreaCell, MapCell, MapItem
 from bigsocnorth.mapping.selectors import check_map_query, map_feature_collection
 from bigsocnorth.mapping.services import map_counts_rebuild
@@ -62,6 +62,10 @@ def brute_force_items(query) -> list[MapItem]:
             continue
         if query.area is not None and item.local_authority_id not in query.area_ids:
             continue
+        if query.since_at is not None and (
+            item.published_at is None or item.published_at < query.since_at
+        ):
+            continue
         kept.append(item)
     return kept
 
@@ -84,10 +88,26 @@ def assert_counts_exact(**filters) -> None:
         }  # fmt: skip
         for feature in features:
             properties = feature["properties"]
-            if not properties["cluster"]:
+            if properties["cluster"]:
+                # It splits at the first zoom where its items fall into two cells.
+                _, _, cx, cy = feature["id"].split("-")
+                inside = [
+                    item for item in kept if cell_of(item.mx, item.my, zoom) == (int(cx), int(cy))
+                ]
+                assert len(inside) == properties["count"], (zoom, filters, feature)
+                split = next(
+                    (
+                        level
+                        for level in range(zoom + 1, MAX_ZOOM + 1)
+                        if len({cell_of(item.mx, item.my, level) for item in inside}) > 1
+                    ),
+                    None,
+                )
+                assert properties["split_zoom"] == split, (zoom, filters, feature)
+            else:
                 single = (
                     properties["layer"],
-                    properties["id"],
+                    properties["object_id"],
                     *feature["geometry"]["coordinates"],
                     properties["title"],
                 )

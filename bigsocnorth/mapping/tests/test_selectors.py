@@ -1,7 +1,10 @@
 """Clusters and single items for a viewport: exact counts with every filter, at every zoom."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from bigsocnorth.mapping.selectors import (
     check_map_query,
@@ -39,6 +42,45 @@ def test_counts_are_exact_at_every_zoom_with_every_filter(spread):
     assert_counts_exact(area="yorkshire-and-the-humber", category=["existing-work"])
 
 
+def _published_ago(entry, days: int) -> None:
+    """Move an entry's publication into the past, and its map items with it."""
+    from bigsocnorth.directory.models import Entry
+    from bigsocnorth.mapping.services import map_items_sync
+
+    Entry.objects.filter(pk=entry.pk).update(published_at=timezone.now() - timedelta(days=days))
+    map_items_sync(obj=Entry.objects.get(pk=entry.pk))
+
+
+def test_counts_are_exact_with_a_time_filter_whichever_index_is_read(add_entry, monkeypatch):
+    from bigsocnorth.mapping import selectors
+
+    _published_ago(add_entry("Old Sheffield group", SHEFFIELD), 400)
+    _published_ago(add_entry("Last month in Walkley", WALKLEY, NEWCASTLE), 20)
+    _published_ago(add_entry("Last season in Leeds", LEEDS), 100)
+    add_entry("New in Hull", HULL)
+    add_entry("New in Sheffield", SHEFFIELD, categories=["innovation"])
+    for since in ("week", "month", "year"):
+        assert_counts_exact(since=since)
+        assert_counts_exact(since=since, area="sheffield")
+    assert_counts_exact(since="month", category=["innovation"])
+    # Whichever way the probe decides, the answer is the same.
+    for decision in (True, False):
+        monkeypatch.setattr(selectors, "_time_first", lambda query, d=decision: d)
+        assert_counts_exact(since="month")
+    query = check_map_query(bbox=NORTH, zoom=8, since="month")
+    assert map_feature_collection(query=query)["count"] == 4  # two places of one entry
+    with_text = check_map_query(bbox=NORTH, zoom=8, since="month", q="Walkley")
+    assert map_feature_collection(query=with_text)["count"] == 2
+
+
+def test_a_time_filter_takes_only_week_month_or_year():
+    for since in ("forever", "x" * 10_000, "7", "<b>week</b>", "Week"):
+        with pytest.raises(ValidationError) as error:
+            check_map_query(bbox=NORTH, zoom=8, since=since)
+        assert "Choose one of: week, month, year" in str(error.value)
+    assert check_map_query(bbox=NORTH, zoom=8, since="").since_at is None
+
+
 def test_far_out_everything_is_one_cluster_that_splits_when_zoomed_in(spread):
     query = check_map_query(bbox=NORTH, zoom=2, max_cells=None)
     (feature,) = map_feature_collection(query=query)["features"]
@@ -67,7 +109,12 @@ def test_two_points_at_the_same_place_never_split(add_entry):
     add_entry("Downstairs", SHEFFIELD)
     query = check_map_query(bbox="-1.475,53.378,-1.465,53.384", zoom=18)
     (feature,) = map_feature_collection(query=query)["features"]
-    assert feature["properties"] == {"cluster": True, "count": 2, "split_zoom": None}
+    assert feature["properties"] == {
+        "cluster": True,
+        "count": 2,
+        "split_zoom": None,
+        "layers": {"directory": 2},
+    }
 
 
 def test_the_covered_box_contains_the_asked_box(spread):

@@ -366,6 +366,14 @@ def test_the_page_makes_as_many_queries_for_fifty_items_as_for_two(client):
         entry.categories.set(categories)
         map_items_sync(obj=entry)
     assert _queries_for_page(client, params) == few
+    # With a time filter too: the list and the map count the same few queries.
+    recent = {**params, "since": "month"}
+    few_recent = _queries_for_page(client, recent)
+    for _ in range(10):
+        entry = EntryFactory(located_in=sheffield)
+        entry.categories.set(categories)
+        map_items_sync(obj=entry)
+    assert _queries_for_page(client, recent) == few_recent
     assert _queries_for_page(client, {}) == _queries_for_page(client, {"page": "2"})
 
 
@@ -457,6 +465,67 @@ def test_the_geojson_download_is_exactly_what_is_filtered(client, three_places):
     ]
 
 
+def test_every_downloaded_feature_has_a_unique_stable_id_gis_tools_can_use(client):
+    """An entry and a story with the same id: the features' ids still differ (RFC 7946)."""
+    from bigsocnorth.stories.models import Story, StoryKind
+
+    entry = _entry_at("Walkley Repair Cafe", SHEFFIELD, "sheffield")
+    story = Story.objects.create(
+        pk=entry.pk,
+        kind=StoryKind.OWN,
+        title="The repair cafe opened",
+        slug="the-repair-cafe-opened",
+        status=Status.PUBLISHED,
+        published_at=entry.published_at,
+        latitude=LEEDS[0],
+        longitude=LEEDS[1],
+        local_authority=_authority("leeds"),
+    )
+    map_items_sync(obj=story)
+    collection = json.loads(_streamed(client.get(GEOJSON_URL)))
+    assert set(collection) == {"type", "features"}
+    assert collection["type"] == "FeatureCollection"
+    ids = [feature["id"] for feature in collection["features"]]
+    assert sorted(ids) == sorted([f"directory-{entry.pk}-0", f"stories-{entry.pk}-0"])
+    for feature in collection["features"]:
+        assert set(feature) == {"type", "id", "geometry", "properties"}
+        assert feature["type"] == "Feature"
+        assert isinstance(feature["id"], str)
+        assert feature["geometry"]["type"] == "Point"
+        longitude, latitude = feature["geometry"]["coordinates"]
+        assert -180 <= longitude <= 180 and -90 <= latitude <= 90
+        # The object's own id is kept, under a name that is not taken for the feature's.
+        assert "id" not in feature["properties"]
+        assert feature["properties"]["object_id"] == entry.pk
+    rows = list(csv.DictReader(io.StringIO(_streamed(client.get(CSV_URL)))))
+    assert sorted(row["feature_id"] for row in rows) == sorted(ids)
+
+
+def test_downloads_list_and_page_take_the_time_filter(client, three_places):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    # Leeds three months ago, the others a few days ago.
+    for entry, days in zip(three_places, (3, 90, 5), strict=True):
+        Entry.objects.filter(pk=entry.pk).update(published_at=timezone.now() - timedelta(days=days))
+        map_items_sync(obj=Entry.objects.get(pk=entry.pk))
+    page = client.get(MAP_URL, {"since": "month"})
+    assert page.status_code == 200
+    assert sorted(_names(page)) == ["Hull Youth Club", "Walkley Repair Cafe"]
+    assert page.context["geojson_url"] == f"{GEOJSON_URL}?since=month"
+    assert re.search(r'<input type="radio" name="since" value="month"[^>]* checked', _page(page))
+    geojson = json.loads(_streamed(client.get(GEOJSON_URL, {"since": "month"})))
+    assert len(geojson["features"]) == 2
+    rows = list(csv.DictReader(io.StringIO(_streamed(client.get(CSV_URL, {"since": "year"})))))
+    assert len(rows) == 3
+    bad = client.get(MAP_URL, {"since": "forever"})
+    assert bad.status_code == 400
+    assert "There is no time “forever”. Choose one of: week, month, year." in _page(bad)
+    assert client.get(GEOJSON_URL, {"since": "forever"}).status_code == 400
+    assert client.get(CSV_URL, {"since": "x" * 10_000}).status_code == 400
+
+
 def test_the_csv_download_is_exactly_what_is_filtered(client, three_places):
     response = client.get(CSV_URL, {"area": "yorkshire-and-the-humber", "kind": "organisation"})
     assert response.status_code == 200
@@ -468,7 +537,9 @@ def test_the_csv_download_is_exactly_what_is_filtered(client, three_places):
         "Hull Youth Club",
         "Walkley Repair Cafe",
     ]
-    walkley = next(row for row in rows[1:] if row[2] == "Walkley Repair Cafe")
+    walkley = next(
+        row for row in rows[1:] if row[CSV_HEADER.index("title")] == "Walkley Repair Cafe"
+    )
     assert walkley[CSV_HEADER.index("category")] == "innovation"
     assert float(walkley[CSV_HEADER.index("latitude")]) == SHEFFIELD[0]
 
