@@ -34,6 +34,8 @@ from bigsocnorth.mapping.selectors import LIST_NEWEST_MAX, MapQuery, map_item_li
 from bigsocnorth.places.selectors import PlaceKind, PlaceQueryTooLong, place_search
 
 LIST_PAGE_SIZE = 50
+# A cluster holding more than one layer: a dark neutral (white on it passes AA).
+MIXED_COLOUR = "#2e3a42"
 PLACE_RESULTS = 5
 # How close the map goes to a place found by name.
 PLACE_ZOOMS = {PlaceKind.REGION: 8, PlaceKind.LOCAL_AUTHORITY: 11, PlaceKind.TOWN: 13}
@@ -64,6 +66,8 @@ def _filter_params(query: MapQuery) -> list[tuple[str, str]]:
         params.append(("area", query.area.slug))
     if query.q:
         params.append(("q", query.q))
+    if query.since:
+        params.append(("since", query.since))
     return params
 
 
@@ -106,8 +110,22 @@ class KnownCountPaginator(Paginator):
         return self._known_count
 
 
+def _layer_symbols() -> dict[str, dict]:
+    """Each layer's name, colour and symbol, for the legend, the list and the markers."""
+    return {
+        layer.key: {
+            "key": layer.key,
+            "label": str(layer.label),
+            "colour": layer.colour,
+            "icon_path": registry.MARKER_ICONS[layer.icon],
+        }
+        for layer in registry.map_layers()
+    }
+
+
 def _list_rows(form: MapFilterForm, page) -> list[dict]:
     """What the list shows of each item, with names for the slugs the index keeps."""
+    symbols = _layer_symbols()
     layers = dict(form.fields["layer"].choices)
     kinds = dict(form.fields["kind"].choices)
     categories = dict(form.fields["category"].choices)
@@ -119,6 +137,7 @@ def _list_rows(form: MapFilterForm, page) -> list[dict]:
             "kind": kinds.get(item.kind, item.kind),
             "category": categories.get(item.category, item.category),
             "area": item.local_authority.name,
+            "symbol": symbols.get(item.layer),
         }
         for item in page.object_list
     ]
@@ -162,6 +181,8 @@ def _map_config(request, form: MapFilterForm, *, embed: bool) -> dict:
         "bbox": [float(value) for value in view.bbox.split(",")],
         "zoom": view.asked_zoom,
         "filters": _filter_params(query),
+        "layers": list(_layer_symbols().values()),
+        "mixedColour": MIXED_COLOUR,
         # The API names kinds and categories by slug; the popups by name.
         "names": {
             "kind": dict(form.fields["kind"].choices),
@@ -195,6 +216,9 @@ def _map_config(request, form: MapFilterForm, *, embed: bool) -> dict:
             "placeNone": _("No place in the North matches “{query}”."),
             "placeFailed": _("The place search did not answer. Try again."),
             "placeGo": _("Show {name} on the map"),
+            "placeShown": _("The map now shows {name}."),
+            "skipMap": _("Skip the map, to the list of what is here"),
+            "placeOthers": _("Or one of these places:"),
             "opensInNewTab": _("(opens in a new tab)"),
         },
     }
@@ -228,6 +252,8 @@ def _map_page(request, *, template: str, embed: bool):
         "query_without_page": query_without_page.urlencode(),
         # One layer is no choice; shown anyway when the address chose one.
         "show_layers": len(form.fields["layer"].choices) > 1 or bool(form.chosen("layer")),
+        "legend_layers": list(_layer_symbols().values()),
+        "mixed_colour": MIXED_COLOUR,
     }
     if valid:
         listed = map_item_list(query=form.query)
@@ -279,7 +305,7 @@ def _map_page(request, *, template: str, embed: bool):
 
 def _raw_filter_params(request) -> list[tuple[str, str]]:
     """The filters as asked, valid or not (to start again with the same filters)."""
-    names = ("layer", "kind", "category", "area", "q")
+    names = ("layer", "kind", "category", "area", "q", "since")
     return [(name, value) for name in names for value in request.GET.getlist(name) if value]
 
 

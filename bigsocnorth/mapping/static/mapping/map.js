@@ -7,6 +7,11 @@
  *   again (debounced) whenever the map stops moving; clusters say how many
  *   items they hold and zoom in to where they split; every marker is a
  *   button for the keyboard, named by its count or its title;
+ * - markers take their layer's colour and symbol (the key beside the map
+ *   says which is which; a cluster of several layers has a ring of their
+ *   colours); a cluster's size steps up with its count, and every marker is
+ *   drawn inside its grid cell (64 px at every zoom, as the API counts), so
+ *   markers of neighbouring cells never overlap;
  * - the local authority outlines are a light layer, so the map still means
  *   something when tiles cannot load;
  * - the address keeps the view (history.replaceState), and the list, the
@@ -31,6 +36,12 @@
   var OUTLINE_STYLE = {
     color: "#0b5563", weight: 1.2, opacity: 0.6, fill: true, fillOpacity: 0.03, interactive: false
   };
+  // The API's grid: a cell is a quarter of a 256 px tile at every zoom.
+  var CELL_PIXELS = 64;
+  // Cluster sizes (diameter in px, number's font size), by count: all fit a cell.
+  var CLUSTER_STEPS = [[10, 32, 13], [100, 38, 14], [1000, 46, 15], [Infinity, 54, 16]];
+  var ITEM_SIZE = 28;
+  var OFFLINE_OUTLINE_STYLE = { fillColor: "#fbfbf7", fillOpacity: 1 };
   var REDUCED_MOTION = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function format(text, values) {
@@ -69,8 +80,19 @@
     var self = this;
     var container = this.container;
     var config = this.config;
+    this.layers = {};
+    (config.layers || []).forEach(function (layer) { self.layers[layer.key] = layer; });
     // Shown before Leaflet measures it; hidden it has no size.
     container.hidden = false;
+    var stage = container.closest("[data-map-stage]");
+    if (stage) {
+      stage.hidden = false;
+    }
+    var page = document.querySelector("[data-map-page]");
+    if (page) {
+      page.dataset.map = "on";
+    }
+    this.addSkipLink();
     var help = element("p", "visually-hidden", this.text.map);
     help.id = "map-help";
     container.parentNode.insertBefore(help, container);
@@ -89,7 +111,17 @@
     map.on("focus", function () { map.scrollWheelZoom.enable(); });
     map.on("blur", function () { map.scrollWheelZoom.disable(); });
 
-    L.tileLayer(config.tiles.url, { maxZoom: 19, attribution: config.tiles.attribution }).addTo(map);
+    var tiles = L.tileLayer(config.tiles.url, { maxZoom: 19, attribution: config.tiles.attribution }).addTo(map);
+    // Without tiles (offline, or refused) the North's areas are drawn as land.
+    tiles.on("tileerror", function () {
+      if (!self.tilesLoaded) {
+        self.offline(true);
+      }
+    });
+    tiles.on("tileload", function () {
+      self.tilesLoaded = true;
+      self.offline(false);
+    });
     map.attributionControl.addAttribution(escapeHtml(config.boundaryAttribution));
     this.features = L.layerGroup().addTo(map);
     this.loadOutlines();
@@ -133,7 +165,35 @@
     });
   };
 
+  MapPage.prototype.offline = function (isOffline) {
+    if (this.isOffline === isOffline) {
+      return;
+    }
+    this.isOffline = isOffline;
+    this.container.classList.toggle("map-offline", isOffline);
+    if (this.outlines) {
+      this.outlines.setStyle(isOffline ? L.extend({}, OUTLINE_STYLE, OFFLINE_OUTLINE_STYLE) : OUTLINE_STYLE);
+    }
+  };
+
+  // A keyboard user meets the markers one by one: offer a way past them to the list.
+  MapPage.prototype.addSkipLink = function () {
+    var list = document.getElementById("map-results-heading");
+    if (!list || !this.text.skipMap) {
+      return;
+    }
+    var skip = element("a", "map-skip", this.text.skipMap);
+    skip.href = "#map-results-heading";
+    skip.addEventListener("click", function (event) {
+      event.preventDefault();
+      list.setAttribute("tabindex", "-1");
+      list.focus();
+    });
+    this.container.parentNode.insertBefore(skip, this.container);
+  };
+
   MapPage.prototype.loadOutlines = function () {
+    var self = this;
     var map = this.map;
     fetch(this.config.urls.outlines, { headers: { Accept: "application/geo+json" } })
       .then(function (response) {
@@ -143,7 +203,8 @@
         return response.json();
       })
       .then(function (outlines) {
-        L.geoJSON(outlines, { style: OUTLINE_STYLE, interactive: false }).addTo(map).bringToBack();
+        var style = self.isOffline ? L.extend({}, OUTLINE_STYLE, OFFLINE_OUTLINE_STYLE) : OUTLINE_STYLE;
+        self.outlines = L.geoJSON(outlines, { style: style, interactive: false }).addTo(map).bringToBack();
       })
       .catch(function () {
         // The outlines are a background; the map works without them.
@@ -190,7 +251,7 @@
     window.history.replaceState(window.history.state, "", window.location.pathname + "?" + query);
     this.followView(bbox, zoom, query);
     var self = this;
-    Promise.all([this.loadFeatures(query), this.refreshList(query)]).then(function () {
+    Promise.all([this.loadFeatures(query, zoom), this.refreshList(query)]).then(function () {
       if (query === self.lastQuery) {
         self.container.dataset.state = "ready";
       }
@@ -234,7 +295,7 @@
     }).catch(function () {});
   };
 
-  MapPage.prototype.loadFeatures = function (query) {
+  MapPage.prototype.loadFeatures = function (query, zoom) {
     var self = this;
     if (this.controller) {
       this.controller.abort();
@@ -252,7 +313,7 @@
       })
       .then(function (collection) {
         self.problem("");
-        self.draw(collection.features);
+        self.draw(collection.features, zoom);
       })
       .catch(function (error) {
         if (error.name !== "AbortError") {
@@ -275,20 +336,19 @@
 
   // --- Markers -------------------------------------------------------------------
 
-  MapPage.prototype.draw = function (features) {
+  MapPage.prototype.draw = function (features, zoom) {
     var wanted = {};
     var self = this;
     features.forEach(function (feature) {
       var position = feature.geometry.coordinates;
       var properties = feature.properties;
-      var latlng = L.latLng(position[1], position[0]);
-      var key = properties.cluster
-        ? ["c", position[0], position[1], properties.count, properties.split_zoom].join(":")
-        : ["i", properties.layer, properties.id, position[0], position[1]].join(":");
+      var size = properties.cluster ? self.clusterStep(properties.count)[1] : ITEM_SIZE;
+      var latlng = self.insideCell(L.latLng(position[1], position[0]), zoom, size, feature.id);
+      var key = [zoom, feature.id, properties.count || 1, properties.split_zoom].join(":");
       wanted[key] = true;
       if (!self.markers[key]) {
         self.markers[key] = properties.cluster
-          ? self.clusterMarker(latlng, properties)
+          ? self.clusterMarker(latlng, properties, size)
           : self.itemMarker(latlng, properties);
         self.markers[key].addTo(self.features);
       }
@@ -299,6 +359,48 @@
         delete self.markers[key];
       }
     });
+  };
+
+  MapPage.prototype.clusterStep = function (count) {
+    for (var i = 0; i < CLUSTER_STEPS.length; i += 1) {
+      if (count < CLUSTER_STEPS[i][0]) {
+        return CLUSTER_STEPS[i];
+      }
+    }
+    return CLUSTER_STEPS[CLUSTER_STEPS.length - 1];
+  };
+
+  // Where to draw a marker of `size` px so that it stays inside its grid cell at `zoom`:
+  // each cell holds one marker, so markers never overlap. A cluster's id names its cell.
+  MapPage.prototype.insideCell = function (latlng, zoom, size, id) {
+    var point = this.map.project(latlng, zoom);
+    var cell = /^cluster-\d+-(\d+)-(\d+)$/.exec(id || "");
+    var left = cell ? Number(cell[1]) * CELL_PIXELS : Math.floor(point.x / CELL_PIXELS) * CELL_PIXELS;
+    var top = cell ? Number(cell[2]) * CELL_PIXELS : Math.floor(point.y / CELL_PIXELS) * CELL_PIXELS;
+    var half = size / 2 + 1;
+    var x = Math.min(Math.max(point.x, left + half), left + CELL_PIXELS - half);
+    var y = Math.min(Math.max(point.y, top + half), top + CELL_PIXELS - half);
+    if (x === point.x && y === point.y) {
+      return latlng;
+    }
+    return this.map.unproject(L.point(x, y), zoom);
+  };
+
+  MapPage.prototype.layerStyle = function (key) {
+    return this.layers[key] || { colour: this.config.mixedColour, icon_path: "", label: key };
+  };
+
+  MapPage.prototype.symbol = function (path) {
+    var svgNS = "http://www.w3.org/2000/svg";
+    var svg = document.createElementNS(svgNS, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var shape = document.createElementNS(svgNS, "path");
+    shape.setAttribute("d", path);
+    shape.setAttribute("fill", "#fff");
+    svg.appendChild(shape);
+    return svg;
   };
 
   // A marker is a button: Enter and Space do what a click does.
@@ -317,17 +419,34 @@
     return marker;
   };
 
-  MapPage.prototype.clusterMarker = function (latlng, properties) {
+  MapPage.prototype.clusterMarker = function (latlng, properties, size) {
     var self = this;
     var count = properties.count;
-    var size = Math.round(Math.min(56, 30 + 6 * Math.log10(count) * 2));
+    var step = this.clusterStep(count);
     var name = format(count === 1 ? this.text.itemsHereOne : this.text.itemsHereMany, { count: count });
+    var layers = Object.keys(properties.layers || {});
+    // Styles through the CSSOM: the CSP allows no inline style attributes.
+    var icon = element("div", "map-marker map-cluster");
+    var number = element("span", "map-cluster-count", count >= 10000 ? Math.round(count / 1000) + "k" : String(count));
+    number.style.fontSize = step[2] + "px";
+    if (layers.length === 1) {
+      icon.style.background = this.layerStyle(layers[0]).colour;
+    } else {
+      // A ring of the layers' colours, in proportion, round a neutral centre.
+      icon.classList.add("map-cluster-mixed");
+      var stops = [];
+      var done = 0;
+      layers.forEach(function (key) {
+        var share = (properties.layers[key] / count) * 100;
+        stops.push(self.layerStyle(key).colour + " " + done.toFixed(2) + "% " + (done + share).toFixed(2) + "%");
+        done += share;
+      });
+      icon.style.background = stops.length ? "conic-gradient(" + stops.join(", ") + ")" : this.config.mixedColour;
+      number.style.background = this.config.mixedColour;
+    }
+    icon.appendChild(number);
     var marker = L.marker(latlng, {
-      icon: L.divIcon({
-        className: "map-cluster",
-        html: "<span>" + (count >= 10000 ? Math.round(count / 1000) + "k" : count) + "</span>",
-        iconSize: [size, size]
-      }),
+      icon: L.divIcon({ className: "map-marker-holder", html: icon, iconSize: [size, size] }),
       title: name,
       autoPanOnFocus: false,
       riseOnHover: true
@@ -348,8 +467,14 @@
 
   MapPage.prototype.itemMarker = function (latlng, properties) {
     var self = this;
+    var layer = this.layerStyle(properties.layer);
+    var icon = element("div", "map-marker map-item");
+    icon.style.background = layer.colour;
+    if (layer.icon_path) {
+      icon.appendChild(this.symbol(layer.icon_path));
+    }
     var marker = L.marker(latlng, {
-      icon: L.divIcon({ className: "map-item", html: "", iconSize: [24, 24] }),
+      icon: L.divIcon({ className: "map-marker-holder", html: icon, iconSize: [ITEM_SIZE, ITEM_SIZE] }),
       title: properties.title,
       autoPanOnFocus: false,
       riseOnHover: true
@@ -500,6 +625,14 @@
     });
   };
 
+  MapPage.prototype.goToPlace = function (place, origin) {
+    var latlng = L.latLng(place.latitude, place.longitude);
+    this.map.setView(latlng, PLACE_ZOOMS[place.kind] || 13);
+    this.openAddHere(latlng, place.name, origin);
+  };
+
+  // One place found (or one named exactly so): the map goes there at once, and
+  // any others are offered. Several: the choices, each a button.
   MapPage.prototype.showPlaces = function (results, places, query) {
     var self = this;
     results.textContent = "";
@@ -507,16 +640,25 @@
       results.appendChild(element("p", "", format(this.text.placeNone, { query: query })));
       return;
     }
+    var wanted = query.trim().toLowerCase();
+    var exact = places.filter(function (place) { return place.name.toLowerCase() === wanted; });
+    var chosen = places.length === 1 ? places[0] : (exact.length === 1 ? exact[0] : null);
+    var others = places;
+    if (chosen) {
+      results.appendChild(element("p", "", format(this.text.placeShown, { name: chosen.name })));
+      others = places.filter(function (place) { return place !== chosen; });
+      this.goToPlace(chosen, document.getElementById("map-place").querySelector("input[name=place]"));
+      if (!others.length) {
+        return;
+      }
+      results.appendChild(element("p", "meta", this.text.placeOthers));
+    }
     var list = element("ul", "map-place-list");
-    places.forEach(function (place) {
+    others.forEach(function (place) {
       var item = element("li");
       var button = element("button", "link-button", format(self.text.placeGo, { name: place.name }));
       button.type = "button";
-      button.addEventListener("click", function () {
-        var latlng = L.latLng(place.latitude, place.longitude);
-        self.map.setView(latlng, PLACE_ZOOMS[place.kind] || 13);
-        self.openAddHere(latlng, place.name, button);
-      });
+      button.addEventListener("click", function () { self.goToPlace(place, button); });
       item.appendChild(button);
       var where = place.local_authority ? place.local_authority.name + ", " + place.region.name : place.region.name;
       if (place.kind !== "region") {
