@@ -219,7 +219,7 @@ class MapFilterForm(forms.Form):
         self.fields["layer"].choices = list(layer_choices().items())
         self.fields["kind"].choices = list(kind_choices().items())
         self.fields["category"].choices = list(category_choices().items())
-        self.fields["since"].widget.choices = [("", _("At any time")), *since_choices().items()]
+        self.fields["since"].widget.choices = [("", _("Any time")), *since_choices().items()]
 
     def with_area_choices(self) -> MapFilterForm:
         """Fill the area list (two queries), for forms that are shown."""

@@ -56,9 +56,9 @@ LIST_BY_NAME_MAX = 5_000
 LIST_NEWEST_MAX = 1_000
 # The time filter: added (published) within the last week, month or year.
 SINCE_PERIODS = {
-    "week": (timedelta(days=7), gettext_lazy("In the last week")),
-    "month": (timedelta(days=31), gettext_lazy("In the last month")),
-    "year": (timedelta(days=366), gettext_lazy("In the last year")),
+    "week": (timedelta(days=7), gettext_lazy("Last week")),
+    "month": (timedelta(days=31), gettext_lazy("Last month")),
+    "year": (timedelta(days=366), gettext_lazy("Last year")),
 }
 # How far the probe that picks an index for a time filter counts (see _time_first).
 TIME_PROBE_LIMIT = 20_000
