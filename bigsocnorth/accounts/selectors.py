@@ -16,7 +16,7 @@ from bigsocnorth.accounts.models import ApiToken, Profile, User
 from bigsocnorth.accounts.tokens import token_matches, token_parse
 from bigsocnorth.notifications.selectors import notification_export_data
 from bigsocnorth.places import selectors as places_selectors
-from bigsocnorth.places.models import LocalAuthority
+from bigsocnorth.places.models import LocalAuthority, Region
 
 HANDLE_PATTERN = re.compile(r"[-a-zA-Z0-9_]{1,100}")
 
@@ -137,3 +137,13 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             "updated_at": _when(profile.updated_at),
         }
     return data
+
+
+def people_count(*, area=None) -> int:
+    """Members with an active account (whose home area is in `area`, a LocalAuthority or Region)."""
+    people = User.objects.filter(is_active=True, profile__isnull=False)
+    if isinstance(area, LocalAuthority):
+        people = people.filter(profile__home_area=area)
+    elif isinstance(area, Region):
+        people = people.filter(profile__home_area__region=area)
+    return people.count()

@@ -63,3 +63,63 @@ def sections_for(page: str, *, obj, user) -> list[Section]:
         if section is not None:
             built.append(section)
     return built
+
+
+# --- The home page: narrowed to an area, and the network's headline figures -------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a gathering page is narrowed to (an area, say) and how the person chooses it."""
+
+    obj: object | None
+    # Shown before the sections: the form that changes the scope.
+    chooser: Section | None = None
+    # A value to remember for next time ("" to forget), or None to leave as it is.
+    remember: str | None = None
+
+
+ScopeResolver = Callable[..., Scope]
+_scopes: dict[str, ScopeResolver] = {}
+
+
+def register_scope(page: str, *, resolve: ScopeResolver) -> None:
+    """Let an app narrow `page` to something: resolve(request=..., remembered=...) -> Scope.
+
+    The places app narrows the home page to an area; without it, the home
+    page is about the whole North.
+    """
+    _scopes[page] = resolve
+
+
+def scope_for(page: str, *, request, remembered: str) -> Scope:
+    resolve = _scopes.get(page)
+    return resolve(request=request, remembered=remembered) if resolve else Scope(obj=None)
+
+
+@dataclass(frozen=True)
+class Figure:
+    label: str
+    count: int
+    url: str
+
+
+# Called as count(obj=...) with the page's scope; returns (count, url of the list).
+FigureBuilder = Callable[..., tuple[int, str]]
+_figures: dict[str, tuple[int, object, FigureBuilder]] = {}
+
+
+def register_figure(key: str, *, label, count: FigureBuilder, order: int = 100) -> None:
+    """A headline figure of the network (groups, stories, people…) on the home page.
+
+    `label` is a function of the count (for plurals): label(3) -> "3 groups".
+    """
+    _figures[key] = (order, label, count)
+
+
+def figures_for(*, obj) -> list[Figure]:
+    figures = []
+    for _order, label, count in sorted(_figures.values(), key=lambda figure: figure[0]):
+        number, url = count(obj=obj)
+        figures.append(Figure(label=label(number), count=number, url=url))
+    return figures

@@ -14,17 +14,40 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bigsocnorth.core import design as tokens
-from bigsocnorth.core.sections import HOME, sections_for
+from bigsocnorth.core.sections import HOME, figures_for, scope_for, sections_for
 
 logger = logging.getLogger(__name__)
+
+# "Near you" on the home page: the area chosen, remembered for a year.
+HOME_SCOPE_COOKIE = "home_area"
+HOME_SCOPE_MAX_AGE = 365 * 24 * 3600
 
 
 @require_GET
 def home(request):
-    # What is happening now, from every installed content type.
-    return render(
-        request, "core/home.html", {"sections": sections_for(HOME, obj=None, user=request.user)}
+    """What is happening now across the North, or near the person, from every installed app."""
+    scope = scope_for(HOME, request=request, remembered=request.COOKIES.get(HOME_SCOPE_COOKIE, ""))
+    response = render(
+        request,
+        "core/home.html",
+        {
+            "scope": scope,
+            "figures": figures_for(obj=scope.obj),
+            "sections": sections_for(HOME, obj=scope.obj, user=request.user),
+        },
     )
+    if scope.remember == "":
+        response.delete_cookie(HOME_SCOPE_COOKIE)
+    elif scope.remember is not None:
+        response.set_cookie(
+            HOME_SCOPE_COOKIE,
+            scope.remember,
+            max_age=HOME_SCOPE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response
 
 
 @require_GET

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bigsocnorth.core import sections
 from bigsocnorth.core.demo.registry import register_demo
@@ -21,7 +22,12 @@ from bigsocnorth.directory.entries.selectors import category_list, entry_kind_li
 from bigsocnorth.directory.map_points import entry_map_points, entry_map_queryset
 from bigsocnorth.directory.models import Category, Entry
 from bigsocnorth.directory.search_document import entry_search_fields, entry_search_queryset
-from bigsocnorth.directory.sections import directory_area_section, directory_home_section
+from bigsocnorth.directory.sections import (
+    directory_area_section,
+    directory_home_section,
+    groups_figure,
+    networks_figure,
+)
 from bigsocnorth.mapping import registry as map_registry
 from bigsocnorth.moderation import registry as moderation
 from bigsocnorth.moderation.changes import Change
@@ -80,5 +86,19 @@ follows.register(
 )
 sections.register_section(sections.AREA, "directory", build=directory_area_section, order=10)
 sections.register_section(sections.HOME, "directory", build=directory_home_section, order=10)
+sections.register_figure(
+    "groups",
+    label=lambda count: ngettext("%(count)s group", "%(count)s groups", count) % {"count": count},
+    count=groups_figure,
+    order=10,
+)
+sections.register_figure(
+    "networks",
+    label=lambda count: (
+        ngettext("%(count)s network", "%(count)s networks", count) % {"count": count}
+    ),
+    count=networks_figure,
+    order=20,
+)
 register_menu_item("directory:entry_list", label=_("Directory"), order=10)
 register_demo("directory", load=load_directory_demo, order=20)

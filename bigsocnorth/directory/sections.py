@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from bigsocnorth.core.sections import Section
-from bigsocnorth.directory.entries.selectors import entry_list_for_area, entry_list_newest
+from bigsocnorth.directory.entries.selectors import (
+    entry_count,
+    entry_list_for_area,
+    entry_list_newest,
+)
 
 AREA_PAGE_ENTRIES = 10
 HOME_PAGE_ENTRIES = 4
@@ -26,12 +32,25 @@ def directory_area_section(*, obj, user) -> Section:
     )
 
 
+def _list_url(area) -> str:
+    url = reverse("directory:entry_list")
+    return f"{url}?{urlencode({'area': area.slug})}" if area is not None else url
+
+
 def directory_home_section(*, obj, user) -> Section | None:
-    """The groups that joined the directory most recently."""
-    entries = entry_list_newest(limit=HOME_PAGE_ENTRIES)
+    """The groups that joined the directory most recently (in the chosen area, if any)."""
+    entries = entry_list_newest(limit=HOME_PAGE_ENTRIES, area=obj)
     if not entries:
         return None
     return Section(
         template="directory/includes/home_entries.html",
-        context={"entries": entries, "more_url": reverse("directory:entry_list")},
+        context={"entries": entries, "more_url": _list_url(obj)},
     )
+
+
+def groups_figure(*, obj) -> tuple[int, str]:
+    return entry_count(area=obj, networks=False), _list_url(obj)
+
+
+def networks_figure(*, obj) -> tuple[int, str]:
+    return entry_count(area=obj, networks=True), reverse("directory:network_list")

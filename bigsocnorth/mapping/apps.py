@@ -11,6 +11,12 @@ class MappingConfig(AppConfig):
 
         register_menu_item("mapping:map", label=_("Map"), order=30)
 
+        from bigsocnorth.core import sections
+        from bigsocnorth.mapping.home import home_map_section
+
+        # The map leads the home page.
+        sections.register_section(sections.HOME, "map", build=home_map_section, order=0)
+
         from django.core.management import call_command
 
         from bigsocnorth.mapping import registry

@@ -11,3 +11,9 @@ class PlacesConfig(AppConfig):
         from bigsocnorth.core.navigation import register_menu_item
 
         register_menu_item("places:area_list", label=_("Areas"), order=80)
+
+        from bigsocnorth.core.sections import HOME, register_scope
+        from bigsocnorth.places.home import home_scope
+
+        # The home page can be narrowed to an area ("near you").
+        register_scope(HOME, resolve=home_scope)

@@ -99,9 +99,12 @@ def place_list_for_local_authority(
 
 
 def places_cache_reset() -> None:
-    """Forget the per-process area index and gazetteer (after changing boundaries; tests)."""
+    """Forget the per-process area index, gazetteer and drawing (boundaries changed; tests)."""
+    from bigsocnorth.places.svg import north_drawing_reset
+
     gazetteer_reset()
     area_index_reset()
+    north_drawing_reset()
 
 
 def region_list_with_local_authorities() -> QuerySet[Region]:

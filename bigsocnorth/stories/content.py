@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models.signals import pre_delete
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from bigsocnorth.core import sections
 from bigsocnorth.core.demo.registry import register_demo
@@ -30,6 +31,7 @@ from bigsocnorth.stories.sections import (
     author_stories_section,
     entry_stories_section,
     home_stories_section,
+    stories_figure,
 )
 from bigsocnorth.stories.services import story_new_voice_mark, story_tags_sync
 
@@ -72,6 +74,12 @@ sections.register_section(sections.AREA, "stories", build=area_stories_section, 
 sections.register_section(sections.ENTRY, "stories", build=entry_stories_section, order=30)
 sections.register_section(sections.PROFILE, "stories", build=author_stories_section, order=20)
 sections.register_section(sections.HOME, "stories", build=home_stories_section, order=20)
+sections.register_figure(
+    "stories",
+    label=lambda count: ngettext("%(count)s story", "%(count)s stories", count) % {"count": count},
+    count=stories_figure,
+    order=30,
+)
 register_menu_item("stories:story_list", label=_("Stories"), order=20)
 register_job("news_feeds", run=scheduled_feed_polls)
 

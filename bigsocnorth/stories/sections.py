@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from bigsocnorth.core.sections import Section
 from bigsocnorth.directory.permissions import can_edit_entry
 from bigsocnorth.moderation.permissions import is_public
+from bigsocnorth.stories.models import Story
 from bigsocnorth.stories.selectors import published_stories, stories_filter, story_list_for_area
 from bigsocnorth.stories.syndication import story_feed_links
 
@@ -66,12 +69,22 @@ def author_stories_section(*, obj, user) -> Section | None:
     return Section(template="stories/includes/author_stories.html", context={"stories": stories})
 
 
+def _list_url(area) -> str:
+    url = reverse("stories:story_list")
+    return f"{url}?{urlencode({'area': area.slug})}" if area is not None else url
+
+
 def home_stories_section(*, obj, user) -> Section | None:
-    """The newest published stories across the North."""
-    stories = list(published_stories()[:HOME_PAGE_STORIES])
+    """The newest published stories across the North, or in the area chosen."""
+    stories = list(stories_filter(published_stories(), area=obj)[:HOME_PAGE_STORIES])
     if not stories:
         return None
     return Section(
         template="stories/includes/home_stories.html",
-        context={"stories": stories, "more_url": reverse("stories:story_list")},
+        context={"stories": stories, "more_url": _list_url(obj)},
     )
+
+
+def stories_figure(*, obj) -> tuple[int, str]:
+    """Stories told here or linked, published (in the area chosen)."""
+    return stories_filter(Story.objects.public(), area=obj).count(), _list_url(obj)

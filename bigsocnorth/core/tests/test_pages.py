@@ -48,7 +48,7 @@ def test_security_headers_and_a_strict_content_security_policy(client, db):
 
 def test_home_page_says_what_the_platform_is_for(client, db):
     html = client.get("/").content.decode()
-    for phrase in ("North East", "North West", "Yorkshire", "stories", "map", "help each other"):
+    for phrase in ("North East", "North West", "Yorkshire", "stories", "map"):
         assert phrase in html
 
 

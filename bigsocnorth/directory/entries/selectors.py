@@ -57,14 +57,7 @@ def entry_list(
         entries = entries.filter(categories__slug=category)
     if area:
         found = area_get_by_slug(slug=area) if isinstance(area, str) else area
-        if isinstance(found, LocalAuthority):
-            entries = entries.filter(areas=found)
-        elif isinstance(found, Region):
-            # One row per entry even when it is in several of the region's areas.
-            in_region = Entry.areas.through.objects.filter(localauthority__region=found)
-            entries = entries.filter(pk__in=in_region.values("entry_id"))
-        else:
-            entries = entries.none()
+        entries = _in_area(entries, found) if found is not None else entries.none()
     return Paginator(entries.order_by("name", "pk"), per_page).get_page(page)
 
 
@@ -107,14 +100,26 @@ def entry_list_for_area(*, user, area: LocalAuthority | Region, limit: int = 20)
     return entry_list(user=user, area=area, per_page=limit)
 
 
-def entry_list_newest(*, limit: int) -> list[Entry]:
-    """The groups most recently published in the directory (merged ones aside)."""
-    return list(
-        _entries()
-        .public()
-        .filter(merged_into__isnull=True)
-        .order_by("-first_published_at", "-pk")[:limit]
-    )
+def _in_area(entries: QuerySet[Entry], area: LocalAuthority | Region | None) -> QuerySet[Entry]:
+    if isinstance(area, LocalAuthority):
+        return entries.filter(areas=area)
+    if isinstance(area, Region):
+        # One row per entry even when it is in several of the region's areas.
+        in_region = Entry.areas.through.objects.filter(localauthority__region=area)
+        return entries.filter(pk__in=in_region.values("entry_id"))
+    return entries
+
+
+def entry_list_newest(*, limit: int, area: LocalAuthority | Region | None = None) -> list[Entry]:
+    """The groups most recently published in the directory (merged ones aside), in an area."""
+    entries = _in_area(_entries().public().filter(merged_into__isnull=True), area)
+    return list(entries.order_by("-first_published_at", "-pk")[:limit])
+
+
+def entry_count(*, area: LocalAuthority | Region | None = None, networks: bool) -> int:
+    """How many public groups (or networks) the directory has, in an area or in all."""
+    entries = Entry.objects.public().filter(merged_into__isnull=True, kind__is_network=networks)
+    return _in_area(entries, area).count()
 
 
 def entry_kind_list() -> list[EntryKind]:
