@@ -92,7 +92,16 @@ def test_graph_page_draws_the_networks_and_keeps_the_table(page, live_server, ne
     viewport = drawing.locator("svg > g").first
     page.get_by_role("button", name="Zoom in").click()
     assert "scale(1.6)" in viewport.get_attribute("transform")
+    page.get_by_role("button", name="Zoom out").click()
+    assert "scale(1)" in viewport.get_attribute("transform")
+    page.get_by_role("button", name="Zoom in").click()
     page.get_by_role("button", name="Reset the view").click()
+    assert "scale(1)" in viewport.get_attribute("transform")
+    # The keyboard: + and - zoom with a circle focused, and Tab still leaves the drawing.
+    housing.focus()
+    page.keyboard.press("+")
+    assert "scale(1.6)" in viewport.get_attribute("transform")
+    page.keyboard.press("-")
     assert "scale(1)" in viewport.get_attribute("transform")
 
     # The circles are links to the entries' pages.
@@ -101,6 +110,73 @@ def test_graph_page_draws_the_networks_and_keeps_the_table(page, live_server, ne
     # The drawing is not the only way: the table has every network.
     rows = page.locator("table.network-table").first.locator("tbody tr")
     assert rows.count() == 3
+    # On a phone the tables come first and the drawing follows them; on a desktop
+    # the drawing comes first. The page's order is the order seen.
+    drawing_first = page.evaluate(
+        "document.querySelector('#network-graph').compareDocumentPosition("
+        "document.querySelector('table.network-table')) & Node.DOCUMENT_POSITION_FOLLOWING"
+    )
+    assert bool(drawing_first) == (page.width_name == "desktop")
+    assert page.locator("[data-graph-skip]").is_visible() == (page.width_name == "desktop")
+
+
+def test_graph_names_only_the_biggest_circles_without_overlaps(page, live_server, networks):
+    visit(page, f"{live_server.url}{GRAPH_PATH}", "network-graph")
+    drawing = page.locator("#network-graph")
+    shown = drawing.locator("text.graph-label:not(.is-optional)")
+    # The three networks and the two bridging groups are named; the other groups
+    # only when pointed at or focused.
+    names = set(shown.all_text_contents())
+    assert {"Sheffield Tenants Network", "Yorkshire Housing Network"} <= names
+    assert "Moss Side Pantry" not in names and "Fair Food North" in names
+    boxes = [shown.nth(i).bounding_box() for i in range(shown.count())]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap_x = a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            overlap_y = a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"]
+            assert not (overlap_x and overlap_y), "two names cover each other"
+    pantry = drawing.locator('a.graph-node[aria-label^="Moss Side Pantry"]')
+    pantry.focus()
+    assert pantry.locator("text").is_visible()
+
+
+def test_graph_search_highlights_a_network_and_its_members(page, live_server, networks):
+    visit(page, f"{live_server.url}{GRAPH_PATH}", "network-graph")
+    drawing = page.locator("#network-graph")
+    info = drawing.locator("[data-graph-info]")
+    search = page.get_by_label("Find a network or group")
+    search.fill("food")
+    page.get_by_role("button", name="Find", exact=True).click()
+    food = drawing.locator('a.graph-node[aria-label^="Manchester Food Network"]')
+    assert "is-found" in food.get_attribute("class")
+    assert "is-highlighting" in drawing.locator("svg").get_attribute("class")
+    # The network and its three members light up; the others fade.
+    active = drawing.locator("a.graph-node.is-active")
+    assert sorted(active.evaluate_all("els => els.map(e => e.getAttribute('href'))")) == [
+        "/directory/fair-food-north/",
+        "/directory/manchester-food/",
+        "/directory/moss-side-pantry/",
+        "/directory/salford-food-bank/",
+    ]
+    assert info.inner_text().startswith("Found: Manchester Food Network")
+    assert "Salford Food Bank" in info.inner_text()
+    # Zoomed in on what was found.
+    assert "scale(2.5)" in drawing.locator("svg > g").first.get_attribute("transform")
+    check_page(page, "network-graph-found")
+
+    # Pointing elsewhere and back keeps the search's highlight.
+    drawing.locator('a.graph-node[aria-label^="Walkley Tenants"]').dispatch_event("pointerenter")
+    assert "Walkley Tenants" in info.inner_text()
+    drawing.locator('a.graph-node[aria-label^="Walkley Tenants"]').dispatch_event("pointerleave")
+    assert info.inner_text().startswith("Found: Manchester Food Network")
+
+    # A name that is not there says so; an empty box clears the highlight.
+    search.fill("zzz no such group")
+    search.press("Enter")
+    assert "No network or group in the drawing has a name like" in info.inner_text()
+    assert "is-highlighting" not in (drawing.locator("svg").get_attribute("class") or "")
+    search.fill("")
+    assert drawing.locator("a.graph-node.is-active").count() == 0
 
 
 def test_without_javascript_the_tables_give_everything(
