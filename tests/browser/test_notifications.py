@@ -18,7 +18,7 @@ from bigsocnorth.notifications.emails import unsubscribe_token_make
 from bigsocnorth.notifications.models import Follow
 from bigsocnorth.notifications.selectors import email_frequency_for_user
 from bigsocnorth.places.models import LocalAuthority
-from tests.browser.conftest import check_page, log_in, visit
+from tests.browser.conftest import check_page, log_in, open_menu, visit
 
 # The live server sees only committed data (conftest.py reloads the areas).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -50,6 +50,7 @@ def test_follow_an_area_and_hear_about_a_new_entry_there(
     content_approve(actor=moderator, content=entry)
 
     page.reload()
+    open_menu(page)
     header_link = page.get_by_role("link", name=re.compile(r"^Notifications 1 unread$"))
     header_link.click()
     page.wait_for_url(re.compile(r"/notifications/$"))
