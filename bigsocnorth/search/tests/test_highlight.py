@@ -63,3 +63,34 @@ def test_a_very_long_text_is_cut_short_around_the_start():
     text = "food " * 6_000  # 30,000 characters
     html = highlight_snippet(text, ["food"], size=5)
     assert html == " ".join(["<mark>food</mark>"] * 5) + " …"
+
+
+def test_the_snippet_is_the_sentence_that_matched():
+    text = (
+        "We run a repair café for older people in Hebden Bridge.\n"
+        "Every Tuesday we meet at the old chapel. Bring a kettle, a lamp or a bike!\n"
+        "Founded in 1999 by Jean Hughes."
+    )
+    assert highlight_snippet(text, ["kettle"]) == (
+        "… Bring a <mark>kettle</mark>, a lamp or a bike! …"
+    )
+    assert (
+        highlight_snippet(text, ["chapel"])
+        == "… Every Tuesday we meet at the old <mark>chapel</mark>. …"
+    )
+    # The sentence with most of the words wins over one with a word twice.
+    html = highlight_snippet("Food, food, food. Food bank on Fridays. Tea.", ["food", "bank"])
+    assert html == "… <mark>Food</mark> <mark>bank</mark> on Fridays. …"
+
+
+def test_without_a_match_the_snippet_is_the_first_whole_sentences():
+    text = "We meet on Tuesdays. Everyone is welcome. " + "More words here. " * 20
+    assert (
+        highlight_snippet(text, ["calderdale"], size=8)
+        == "We meet on Tuesdays. Everyone is welcome. …"
+    )
+
+
+def test_a_line_ends_a_sentence_even_without_a_full_stop():
+    text = "Opening times\nMondays from 10am to noon\nFood parcels and advice"
+    assert highlight_snippet(text, ["parcels"]) == "… Food <mark>parcels</mark> and advice"

@@ -278,3 +278,20 @@ def test_several_types_are_searched_together_and_filtered_apart(indexed_entry, l
     assert str(result.type_label) == "Theatre news"
     assert ("arts", "Arts") in selectors.category_choices()
     assert ("theatre_news", "Theatre news") in selectors.type_choices()
+
+
+def test_the_snippet_is_a_sentence_of_the_text_never_tags_and_places(indexed_entry, leeds):
+    indexed_entry(
+        name="Chapeltown Pantry",
+        description="Open to all on Fridays.\n\nWe share surplus food from local shops.",
+        tags="food, surplus, pantry",
+        areas=[leeds],
+    )
+    [result] = search_result_list(search=check_search_input(q="surplus food")).results
+    assert (
+        result.snippet_html == "… We share <mark>surplus</mark> <mark>food</mark> from local shops."
+    )
+    # Found by its place and its tag, shown by its first sentences.
+    [result] = search_result_list(search=check_search_input(q="pantry leeds")).results
+    assert result.snippet_html.startswith("Open to all on Fridays.")
+    assert "Leeds" not in result.snippet_html
