@@ -25,6 +25,7 @@ from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.permissions import is_public
+from bigsocnorth.places.services import PlaceValue, place_check
 from bigsocnorth.stories import selectors, services
 from bigsocnorth.stories.forms import (
     ShareLinkForm,
@@ -202,13 +203,36 @@ def _saved_message(request, story: Story, action: str) -> None:
 @require_http_methods(["GET", "POST"])
 def story_create(request):
     if request.method == "GET":
-        return _render_form(request, StoryForm(user=request.user), story=None)
+        form = StoryForm(initial={"place": _place_from_map(request)}, user=request.user)
+        return _render_form(request, form, story=None)
     try:
         form = StoryForm(request.POST, request.FILES, user=request.user)
         form.is_valid()
     except RequestDataTooBig:
         return _too_big_response(request, story=None, linked=False)
     return _handle_post(request, form, story=None)
+
+
+def _place_from_map(request) -> PlaceValue | None:
+    """The place from ?latitude=&longitude= ("Tell a story that happened here" on the map).
+
+    A point that is not valid, or not in the North, is ignored: the form starts empty.
+    """
+    try:
+        point = place_check(
+            latitude=request.GET.get("latitude", "")[:40],
+            longitude=request.GET.get("longitude", "")[:40],
+        )
+    except ValidationError:
+        return None
+    if point is None:
+        return None
+    return PlaceValue(
+        name="",
+        local_authority=point.local_authority,
+        latitude=point.latitude,
+        longitude=point.longitude,
+    )
 
 
 @never_cache
@@ -352,10 +376,7 @@ def story_share(request):
             "form": form,
             "already": already,
             "already_visible": already is not None
-            and (
-                is_public(already)
-                or can_edit_story(user=request.user, story=already)
-            ),
+            and (is_public(already) or can_edit_story(user=request.user, story=already)),
         },
         status=status,
     )

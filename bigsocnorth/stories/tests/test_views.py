@@ -449,3 +449,26 @@ def test_what_publishing_needs_is_not_marked_optional(client, member):
     story = services.linked_story_start(author=member, url="https://example.org/a")
     linked = client.get(reverse("stories:story_edit", args=[story.slug])).content.decode()
     assert re.search(r'for="id_summary">Summary</label>', linked)
+
+
+@pytest.mark.parametrize(
+    ("query", "filled"),
+    [
+        ({"latitude": "53.74217", "longitude": "-2.01423"}, True),
+        ({"latitude": "48.85", "longitude": "2.35"}, False),  # Paris
+        ({"latitude": "91", "longitude": "0"}, False),
+        ({"latitude": "<script>", "longitude": "x" * 5000}, False),
+        ({"latitude": "53.7"}, False),
+    ],
+)
+def test_a_story_from_the_map_starts_with_the_place_filled_in(client, member, query, filled):
+    client.force_login(member)
+    response = client.get("/stories/new/", query)
+    assert response.status_code == 200
+    place = response.context["form"].initial.get("place")
+    if filled:
+        assert place.local_authority.name == "Calderdale"
+        assert (place.latitude, place.longitude) == (53.74217, -2.01423)
+    else:
+        assert place is None
+    assert "<script>" not in response.content.decode()
