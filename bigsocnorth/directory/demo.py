@@ -38,7 +38,7 @@ from bigsocnorth.stories.demo_feed_views import demo_feed_url
 ENTRY_COUNT = 320
 SEED = 2026
 LOGO_SHARE = 0.6  # of the groups, about this many have a logo
-LOGO_SIDE = 240
+LOGO_SIDE = 200
 # The avatar colours of site.css (.avatar-0 … .avatar-7), in order: a group's
 # logo has the colour its initials would have without one.
 LOGO_COLOURS = (
@@ -369,7 +369,7 @@ def demo_logo(name: str) -> ContentFile | None:
         stroke_width=max(1, side // 60), stroke_fill="#ffffff",
     )  # fmt: skip
     buffer = io.BytesIO()
-    picture.save(buffer, format="PNG")
+    picture.save(buffer, format="PNG", compress_level=1)  # re-encoded by the upload checks
     return ContentFile(buffer.getvalue(), name="logo.png")
 
 
