@@ -11,6 +11,7 @@ from django.http import Http404
 from bigsocnorth.moderation import registry
 from bigsocnorth.moderation.models import AuditLog, Flag, Status
 from bigsocnorth.moderation.permissions import check_view_permission
+from bigsocnorth.moderation.previews import ContentPreview, content_preview, preview_queryset
 
 
 @dataclass
@@ -20,6 +21,7 @@ class QueueItem:
     title: str
     flags: list[Flag] = field(default_factory=list)
     since: object = None
+    preview: ContentPreview | None = None
 
     @property
     def is_in_review(self) -> bool:
@@ -33,8 +35,10 @@ class QueueItem:
 def review_queue() -> list[QueueItem]:
     """Content waiting for review, and content with open flags, oldest first.
 
-    One query for the open flags and one per registered content type,
-    whatever the length of the queue.
+    Each item carries its preview (the content itself: text, picture,
+    area). One query for the open flags and one or two per registered
+    content type (its rows, and its areas where it has several), whatever
+    the length of the queue.
     """
     open_flags = list(
         Flag.objects.filter(resolved_at__isnull=True).select_related("flagger__profile")
@@ -47,9 +51,9 @@ def review_queue() -> list[QueueItem]:
         model = registered.model
         content_type = ContentType.objects.get_for_model(model)
         flagged_ids = [oid for (ct, oid) in flags_by_key if ct == content_type.pk]
-        rows = model.objects.filter(
-            Q(status=Status.IN_REVIEW) | Q(pk__in=flagged_ids)
-        ).select_related("author__profile")
+        rows = preview_queryset(
+            model.objects.filter(Q(status=Status.IN_REVIEW) | Q(pk__in=flagged_ids))
+        )
         for obj in rows:
             flags = flags_by_key.get((content_type.pk, obj.pk), [])
             since = flags[0].created_at if flags and obj.status != Status.IN_REVIEW else None
@@ -60,6 +64,7 @@ def review_queue() -> list[QueueItem]:
                     title=registry.title_for(obj),
                     flags=flags,
                     since=since or obj.created_at,
+                    preview=content_preview(obj),
                 )
             )
     items.sort(key=lambda item: item.since)
@@ -82,6 +87,27 @@ def review_queue_count() -> int:
         )
         total += model.objects.filter(Q(status=Status.IN_REVIEW) | Q(pk__in=flagged)).count()
     return total
+
+
+@dataclass
+class Waiting:
+    type_label: str
+    title: str
+
+
+def author_waiting_list(*, author) -> list[Waiting]:
+    """The author's contributions waiting for review, of every registered type.
+
+    What blocking them would hide. One query per registered content type.
+    """
+    found: list[Waiting] = []
+    for registered in registry.registered_types():
+        model = registered.model
+        for obj in model.objects.filter(author_id=author.pk, status=Status.IN_REVIEW):
+            found.append(
+                Waiting(type_label=str(model._meta.verbose_name), title=registry.title_for(obj))
+            )
+    return found
 
 
 def audit_log_list(*, limit: int = 200) -> QuerySet[AuditLog]:
