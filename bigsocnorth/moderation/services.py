@@ -38,6 +38,17 @@ class Action:
     AUTO_HIDE = "auto_hide"
 
 
+# A moderator's reason is shown to the author: a sentence or a short paragraph.
+REASON_MAX = 1000
+
+
+def _check_reason_length(reason: str) -> None:
+    if len(reason) > REASON_MAX:
+        raise ValidationError(
+            _("Keep the reason to %(max)d characters or fewer.") % {"max": REASON_MAX}
+        )
+
+
 def audit_log_write(
     *, actor, action: str, obj: Model, reason: str = "", details: dict | None = None
 ) -> AuditLog:
@@ -133,6 +144,7 @@ def content_hide(*, actor, content: Model, reason: str) -> None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(_("Say why you are hiding this; the author will see it."))
+    _check_reason_length(reason)
     with transaction.atomic():
         lifecycle.hide(content, reason=reason)
         resolved = _resolve_flags(content, resolution=Action.HIDE)
@@ -156,6 +168,36 @@ def content_restore(*, actor, content: Model) -> None:
         )
 
 
+def content_hide_undo(*, actor, content: Model, previous_status: str, hidden_at) -> int:
+    """Put back content a moderator has just hidden: published again or back in review.
+
+    The flags that hide closed (those closed as hidden since `hidden_at`) are
+    open again, so the content is back in the queue as it was. One
+    transaction, with a restore row in the audit log. Returns how many flags
+    were opened again.
+    """
+    check_moderate_permission(user=actor)
+    if content.status != Status.HIDDEN:
+        raise ValidationError(_("It is not hidden any more: there is nothing to undo."))
+    if previous_status not in (Status.PUBLISHED, Status.IN_REVIEW):
+        raise ValidationError(_("This cannot be undone here."))
+    with transaction.atomic():
+        lifecycle.status_set(content, previous_status)
+        reopened = Flag.objects.filter(
+            content_type=ContentType.objects.get_for_model(content),
+            object_id=content.pk,
+            resolution=Action.HIDE,
+            resolved_at__gte=hidden_at,
+        ).update(resolved_at=None, resolution="")
+        audit_log_write(
+            actor=actor,
+            action=Action.RESTORE,
+            obj=content,
+            details={"undo": Action.HIDE, "to": previous_status, "flags_reopened": reopened},
+        )
+    return reopened
+
+
 def flags_dismiss(*, actor, content: Model) -> int:
     """Close the open flags on content and leave it as it is. Returns how many."""
     check_moderate_permission(user=actor)
@@ -170,15 +212,24 @@ def flags_dismiss(*, actor, content: Model) -> int:
     return resolved
 
 
+def check_author_block(*, actor, content: Model) -> None:
+    """PermissionDenied or ValidationError, with a message, when the author cannot be blocked."""
+    author = content.author
+    check_block_permission(actor=actor, user=author)
+    if not author.is_active:
+        raise ValidationError(_("This author is blocked already."))
+
+
 def author_block(*, actor, content: Model, reason: str = "") -> int:
     """Deactivate the author of content and hide everything of theirs waiting for review.
 
     Returns how many contributions were hidden. One audit row for the block,
     and one per contribution hidden.
     """
+    check_author_block(actor=actor, content=content)
     author = content.author
-    check_block_permission(actor=actor, user=author)
     reason = (reason or "").strip() or _("Author blocked")
+    _check_reason_length(reason)
     hidden = 0
     with transaction.atomic():
         author.is_active = False

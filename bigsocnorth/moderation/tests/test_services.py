@@ -1,6 +1,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import timezone
 
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.tests.factories import EntryFactory
@@ -116,6 +117,57 @@ def test_hiding_needs_a_reason(moderator, entry):
     with pytest.raises(ValidationError):
         services.content_hide(actor=moderator, content=entry, reason="  ")
     assert not AuditLog.objects.exists()
+
+
+@pytest.mark.parametrize("action", ["hide", "block"])
+def test_reasons_longer_than_the_limit_are_refused(moderator, author, action):
+    entry = EntryFactory(author=author, status=Status.IN_REVIEW)
+    with pytest.raises(ValidationError, match="1000 characters"):
+        if action == "hide":
+            services.content_hide(actor=moderator, content=entry, reason="x" * 10_000)
+        else:
+            services.author_block(actor=moderator, content=entry, reason="x" * 10_000)
+    entry.refresh_from_db()
+    author.refresh_from_db()
+    assert (entry.status, author.is_active) == (Status.IN_REVIEW, True)
+    assert not AuditLog.objects.exists()
+
+
+@pytest.mark.parametrize("previous", [Status.PUBLISHED, Status.IN_REVIEW])
+def test_undoing_a_hide_puts_content_and_its_flags_back(moderator, previous):
+    entry = EntryFactory(status=previous)
+    services.flag_create(flagger=moderator, content=entry, reason="spam")
+    hidden_at = timezone.now()
+    services.content_hide(actor=moderator, content=entry, reason="Spam")
+    assert (
+        services.content_hide_undo(
+            actor=moderator, content=entry, previous_status=previous, hidden_at=hidden_at
+        )
+        == 1
+    )
+    entry.refresh_from_db()
+    assert entry.status == previous
+    assert Flag.objects.get().resolved_at is None
+    row = AuditLog.objects.filter(action="restore").get()
+    assert row.details == {"undo": "hide", "to": previous, "flags_reopened": 1}
+
+
+def test_undo_refuses_what_is_not_hidden_or_an_odd_status(moderator, member, entry):
+    with pytest.raises(ValidationError, match="not hidden"):
+        services.content_hide_undo(
+            actor=moderator, content=entry, previous_status="published", hidden_at=timezone.now()
+        )
+    services.content_hide(actor=moderator, content=entry, reason="Spam")
+    with pytest.raises(ValidationError):
+        services.content_hide_undo(
+            actor=moderator, content=entry, previous_status="draft", hidden_at=timezone.now()
+        )
+    with pytest.raises(PermissionDenied):
+        services.content_hide_undo(
+            actor=member, content=entry, previous_status="published", hidden_at=timezone.now()
+        )
+    entry.refresh_from_db()
+    assert entry.status == Status.HIDDEN
 
 
 def test_members_cannot_moderate(member, entry):
