@@ -15,6 +15,12 @@ urlpatterns = [
         views.flag_create,
         name="flag_create",
     ),
+    path("undo/", views.hide_undo, name="hide_undo"),
+    path(
+        "block/<int:content_type_id>/<int:object_id>/",
+        views.author_block,
+        name="author_block",
+    ),
     path(
         "act/<int:content_type_id>/<int:object_id>/<slug:action>/",
         views.queue_action,
