@@ -1,6 +1,8 @@
 """The map journeys: a visitor filters the map and opens an entry from the list; the map
-page without JavaScript works through its list; a member adds a group from a map click
-(and from a place found by name); the embeddable map.
+leads the page (its width and most of the screen), with a key to its markers; the map
+page without JavaScript works through its list; the keyboard reaches the filters and,
+past the markers, the list; a member adds a group from a map click (and from a place
+found by name, which moves the map at once); the embeddable map.
 
 Runs at 1280 and 360 px with axe on every page. Map tiles are refused (offline): the
 local authority outlines, the markers and the list still draw.
@@ -226,7 +228,8 @@ def test_member_adds_a_group_from_a_map_click(page, live_server, member, passwor
     _map_ready(page)
     page.get_by_label("Go to a town, city or area").fill("hebden bridge")
     page.get_by_role("button", name="Go", exact=True).click()
-    page.get_by_role("button", name="Show Hebden Bridge on the map").click()
+    # One place matches: the map goes there at once, and offers to add a group there.
+    page.locator("#map-place-results").get_by_text("The map now shows Hebden Bridge.").wait_for()
     add = page.locator(".leaflet-popup").get_by_role("link", name="Add a group here")
     add.wait_for()
     _map_ready(page)
@@ -249,3 +252,89 @@ def test_embedded_map_opens_links_in_a_new_tab(page, live_server):
     assert "area=sheffield" in home.get_attribute("href")
     assert "bbox=" in home.get_attribute("href")
     check_page(page, "embed-map")
+
+
+def _since_days_ago(entry, days: int) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bigsocnorth.directory.models import Entry
+
+    Entry.objects.filter(pk=entry.pk).update(published_at=timezone.now() - timedelta(days=days))
+    map_items_sync(obj=Entry.objects.get(pk=entry.pk))
+
+
+def test_the_map_leads_with_a_key_and_a_time_filter(page, live_server):
+    base_url = live_server.url
+    old = _entry_at(
+        "Leeds Food Bank", 53.7997, -1.5492, area_code="E08000035", category="innovation"
+    )
+    _since_days_ago(old, 200)
+    new = _entry_at(
+        "Hull Youth Club", 53.7676, -0.3274, area_code="E06000010", category="innovation"
+    )
+    _since_days_ago(new, 2)
+
+    visit(page, f"{base_url}/map/", "map-leads")
+    _map_ready(page)
+    viewport = page.viewport_size
+    box = page.locator("#map").bounding_box()
+    if page.width_name == "desktop":
+        # The map beside the filters takes most of the page's width and of the screen's height.
+        assert box["width"] >= viewport["width"] * 0.65
+        assert box["height"] >= viewport["height"] * 0.6
+        assert page.locator(".map-panel").bounding_box()["x"] < box["x"]
+    else:
+        assert box["width"] >= viewport["width"] - 40
+        assert box["height"] >= viewport["height"] * 0.5
+        # The filters are a drawer, closed, above the map.
+        assert not page.get_by_label("Last week").is_visible()
+    key = page.locator("#map-legend")
+    assert key.get_by_text("Directory").is_visible()
+    assert key.get_by_text("Stories").is_visible()
+    # Each marker is drawn in its layer's colour, its symbol inside.
+    marker = page.get_by_role("button", name="Hull Youth Club")
+    assert marker.locator(".map-item svg").count() == 1
+
+    if page.width_name == "phone":
+        page.locator("summary", has_text="Filters").focus()
+        page.keyboard.press("Enter")
+    page.get_by_label("Last week").check()
+    page.get_by_role("button", name="Show on the map").click()
+    page.wait_for_url(re.compile(r"since=week"))
+    _map_ready(page)
+    assert page.locator("#map-status").inner_text() == "1 item in this part of the map."
+    results = page.locator("#map-results")
+    assert results.get_by_role("link").all_inner_texts() == ["Hull Youth Club"]
+    check_page(page, "map-since-week")
+
+
+def test_the_keyboard_reaches_the_filters_and_past_the_map_the_list(page, live_server):
+    base_url = live_server.url
+    _entry_at("Walkley Repair Cafe", 53.3925, -1.4960, area_code="E08000039", category="innovation")
+    visit(page, f"{base_url}/map/?area=sheffield", "map-area")
+    _map_ready(page)
+    # From the place search, Tab goes on through the filters.
+    page.get_by_label("Go to a town, city or area").focus()
+    focused = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        focused.append(page.evaluate("document.activeElement.id || document.activeElement.tagName"))
+        if focused[-1] == "id_q":
+            break
+    if page.width_name == "phone":
+        # The drawer's summary first; Enter opens it.
+        assert "SUMMARY" in focused
+        page.locator("summary", has_text="Filters").focus()
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    # Before the markers, a link past them to the list.
+    skip = page.get_by_role("link", name="Skip the map, to the list of what is here")
+    skip.focus()
+    assert skip.is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "map-results-heading"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Walkley Repair Cafe"

@@ -343,12 +343,13 @@
       var position = feature.geometry.coordinates;
       var properties = feature.properties;
       var size = properties.cluster ? self.clusterStep(properties.count)[1] : ITEM_SIZE;
-      var latlng = self.insideCell(L.latLng(position[1], position[0]), zoom, size, feature.id);
+      var where = L.latLng(position[1], position[0]);
+      var latlng = self.insideCell(where, zoom, size, feature.id);
       var key = [zoom, feature.id, properties.count || 1, properties.split_zoom].join(":");
       wanted[key] = true;
       if (!self.markers[key]) {
         self.markers[key] = properties.cluster
-          ? self.clusterMarker(latlng, properties, size)
+          ? self.clusterMarker(latlng, properties, size, where)
           : self.itemMarker(latlng, properties);
         self.markers[key].addTo(self.features);
       }
@@ -419,7 +420,8 @@
     return marker;
   };
 
-  MapPage.prototype.clusterMarker = function (latlng, properties, size) {
+  // Drawn at `latlng` (inside its cell); `where` is the mean of its points, where it zooms to.
+  MapPage.prototype.clusterMarker = function (latlng, properties, size, where) {
     var self = this;
     var count = properties.count;
     var step = this.clusterStep(count);
@@ -454,13 +456,13 @@
     return this.asButton(marker, name, function (byKeyboard) {
       var map = self.map;
       if (properties.split_zoom !== null && properties.split_zoom > map.getZoom()) {
-        map.setView(latlng, Math.min(properties.split_zoom, MAX_ZOOM));
+        map.setView(where, Math.min(properties.split_zoom, MAX_ZOOM));
         if (byKeyboard) {
           // The cluster is gone once split: go on from the map itself.
           self.container.focus({ preventScroll: true });
         }
       } else {
-        self.openSamePlace(latlng, count, marker.getElement());
+        self.openSamePlace(where, count, marker.getElement());
       }
     });
   };
@@ -552,7 +554,7 @@
       .then(function (html) {
         var fragment = new DOMParser().parseFromString(html, "text/html");
         var list = element("ul", "map-popup-list");
-        fragment.querySelectorAll(".map-list-item > a").forEach(function (found) {
+        fragment.querySelectorAll(".map-list-text > a").forEach(function (found) {
           var item = element("li");
           item.appendChild(self.link(found.getAttribute("href"), found.textContent));
           list.appendChild(item);
