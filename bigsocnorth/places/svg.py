@@ -18,7 +18,9 @@ from bigsocnorth.core.process_cache import BuiltOnce
 from bigsocnorth.places.models import LocalAuthority
 
 WIDTH = 600  # of the drawing, in SVG units; it scales to its box
-SIMPLIFY_DEGREES = 0.004  # about 300 m: invisible at this size, a tenth of the points
+# About a kilometre: under two units of the drawing, so invisible at the sizes it
+# is shown, with a third of the points (the page is smaller for it).
+SIMPLIFY_DEGREES = 0.01
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,9 @@ def _build() -> NorthDrawing | None:
     for authority, geometry in zip(authorities, geometries, strict=True):
         parts = []
         for ring in _rings(geometry):
+            # Whole units: at WIDTH units across the North, one is about 400 m.
             points = [
-                f"{(x - west) * x_scale * scale:.1f},{(north - y) * scale:.1f}" for x, y in ring
+                f"{(x - west) * x_scale * scale:.0f},{(north - y) * scale:.0f}" for x, y in ring
             ]
             parts.append("M" + "L".join(points) + "Z")
         paths.append(
