@@ -1,4 +1,8 @@
-"""The home page: what is happening now, near the person if they say where, and only real links."""
+"""The home page, across the apps that show on it: what is happening now, near the person if they
+say where, and only real links.
+
+Here rather than in core, which knows no other app: it fills the page with real groups and stories.
+"""
 
 from __future__ import annotations
 
