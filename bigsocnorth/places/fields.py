@@ -148,8 +148,29 @@ class Resolution:
     keep: str = ""  # the place chosen before, offered again when the name changed
 
 
-def _finish(raw: PlaceInput, *, name: str, authority, point: CheckedPoint | None) -> Resolution:
-    if raw.whole_area:
+@dataclass(frozen=True)
+class PickerChoices:
+    """Which of the picker's choices a content type offers."""
+
+    whole_area: bool = True  # "no exact place: the whole of" an area (else a point is needed)
+    roughly: bool = True  # "only roughly where" (a type may ask it once for all its places)
+
+
+def _finish(
+    raw: PlaceInput, choices: PickerChoices, *, name: str, authority, point: CheckedPoint | None
+) -> Resolution:
+    if point is None and not choices.whole_area:
+        return Resolution(
+            error=ValidationError(
+                _(
+                    "%(area)s is a whole local authority area. Choose a town or village, "
+                    "or put the pin on the map."
+                )
+                % {"area": authority.name},
+                code="area_not_point",
+            )
+        )
+    if raw.whole_area and choices.whole_area:
         point = None
     return Resolution(
         value=PlaceValue(
@@ -157,7 +178,7 @@ def _finish(raw: PlaceInput, *, name: str, authority, point: CheckedPoint | None
             local_authority=authority,
             latitude=point.latitude if point else None,
             longitude=point.longitude if point else None,
-            approximate=raw.roughly and point is not None,
+            approximate=raw.roughly and choices.roughly and point is not None,
         )
     )
 
@@ -193,9 +214,9 @@ def _keep_label(previous: tuple[LocalAuthority, CheckedPoint | None], chosen: st
     }
 
 
-def _ask(text: str, *, keep: str = "") -> Resolution:
+def _ask(text: str, choices: PickerChoices, *, keep: str = "") -> Resolution:
     """The form comes back with what the name may mean, to choose from."""
-    results, matched = place_options(query=text)
+    results, matched = place_options(query=text, towns_only=not choices.whole_area)
     options = [PlaceOption.of(result) for result in results]
     if keep:
         message = _(
@@ -217,7 +238,9 @@ def _ask(text: str, *, keep: str = "") -> Resolution:
     )
 
 
-def place_input_resolve(raw: PlaceInput, *, name_max: int = PLACE_NAME_MAX) -> Resolution:
+def place_input_resolve(
+    raw: PlaceInput, *, name_max: int = PLACE_NAME_MAX, choices: PickerChoices = PickerChoices()
+) -> Resolution:
     """Turn what a picker sent into a PlaceValue, None, or an error (with choices).
 
     In order: coordinates typed under "Advanced" (they say exactly where);
@@ -237,12 +260,12 @@ def place_input_resolve(raw: PlaceInput, *, name_max: int = PLACE_NAME_MAX) -> R
     try:
         point = place_check(latitude=raw.typed_latitude, longitude=raw.typed_longitude)
         if point is not None:
-            return _finish(raw, name=text, authority=point.local_authority, point=point)
+            return _finish(raw, choices, name=text, authority=point.local_authority, point=point)
         if raw.pick and raw.pick != KEEP:
             result = place_get(key=raw.pick)
             if result is None:
                 return replace(
-                    _ask(text),
+                    _ask(text, choices),
                     error=ValidationError(
                         _("Choose one of the places listed, or type the name again."),
                         code="invalid_choice",
@@ -252,18 +275,19 @@ def place_input_resolve(raw: PlaceInput, *, name_max: int = PLACE_NAME_MAX) -> R
             if result.kind == PlaceKind.TOWN:
                 point = CheckedPoint(result.latitude, result.longitude, result.local_authority)
             return _finish(
-                raw, name=_name_for(text, result), authority=result.local_authority, point=point
-            )
+                raw, choices, name=_name_for(text, result), authority=result.local_authority,
+                point=point,
+            )  # fmt: skip
         previous = _previous(raw)
     except ValidationError as error:
         return Resolution(error=error)
     if previous is not None:
         authority, point = previous
         if raw.pick == KEEP or not text or text == _clean_text(raw.chosen):
-            return _finish(raw, name=text, authority=authority, point=point)
-        return _ask(text, keep=_keep_label(previous, _clean_text(raw.chosen)))
+            return _finish(raw, choices, name=text, authority=authority, point=point)
+        return _ask(text, choices, keep=_keep_label(previous, _clean_text(raw.chosen)))
     if text:
-        return _ask(text)
+        return _ask(text, choices)
     return Resolution(value=None)
 
 
@@ -305,10 +329,11 @@ def _start_view(value: PlaceValue | None) -> dict | None:
     }
 
 
-def _script_config(value: PlaceValue | None) -> dict:
+def _script_config(value: PlaceValue | None, choices: PickerChoices) -> dict:
     """What place-picker.js needs, the texts already translated."""
     return {
         "start": _start_view(value),
+        "pointsOnly": not choices.whole_area,
         "urls": {
             "places": reverse("api:places_place_search"),
             "locate": reverse("api:places_area_locate"),
@@ -375,9 +400,16 @@ class PlacePickerWidget(forms.Widget):
             Script("places/place-picker.js", defer=True),
         ]
 
-    def __init__(self, attrs=None, *, name_max: int = PLACE_NAME_MAX):
+    def __init__(
+        self,
+        attrs=None,
+        *,
+        name_max: int = PLACE_NAME_MAX,
+        choices: PickerChoices = PickerChoices(),
+    ):
         super().__init__(attrs)
         self.name_max = name_max
+        self.choices = choices
 
     def _names(self, name: str) -> dict[str, str]:
         return {part: f"{name}_{part}" for part in (*_TEXT_PARTS, *_FLAG_PARTS)}
@@ -408,7 +440,8 @@ class PlacePickerWidget(forms.Widget):
         if isinstance(value, PlaceValue):
             raw, resolution = PlaceInput.from_value(value), Resolution(value=value)
         elif isinstance(value, PlaceInput):
-            raw, resolution = value, place_input_resolve(value, name_max=self.name_max)
+            raw = value
+            resolution = place_input_resolve(value, name_max=self.name_max, choices=self.choices)
         else:
             raw, resolution = PlaceInput(), Resolution()
         base_id = context["widget"]["attrs"].get("id") or f"id_{name}"
@@ -424,7 +457,8 @@ class PlacePickerWidget(forms.Widget):
             "status": status,
             "area_name": shown.local_authority.name if shown else "",
             "advanced_open": bool(raw.typed_latitude.strip() or raw.typed_longitude.strip()),
-            "config": json.dumps(_script_config(shown)),
+            "choices": self.choices,
+            "config": json.dumps(_script_config(shown, self.choices)),
         }
         return context
 
@@ -457,6 +491,8 @@ class PlaceField(forms.Field):
     """A place picker; cleans to a PlaceValue, or None when nothing was given.
 
     `name_max`: the longest name the content keeps (120 by default).
+    `whole_area=False`: a point is needed (no "whole area" choice, no local
+    authorities offered); `roughly=False`: no "only roughly where" choice.
     """
 
     widget = PlacePickerWidget
@@ -467,9 +503,17 @@ class PlaceField(forms.Field):
         "invalid": gettext_lazy("Type the name of a town, village or area, and choose it."),
     }
 
-    def __init__(self, *, name_max: int = PLACE_NAME_MAX, **kwargs):
+    def __init__(
+        self,
+        *,
+        name_max: int = PLACE_NAME_MAX,
+        whole_area: bool = True,
+        roughly: bool = True,
+        **kwargs,
+    ):
         self.name_max = name_max
-        kwargs.setdefault("widget", PlacePickerWidget(name_max=name_max))
+        self.choices = PickerChoices(whole_area=whole_area, roughly=roughly)
+        kwargs.setdefault("widget", PlacePickerWidget(name_max=name_max, choices=self.choices))
         super().__init__(**kwargs)
 
     def to_python(self, value):
@@ -481,7 +525,7 @@ class PlaceField(forms.Field):
             value = PlaceInput.from_mapping(value)
         if not isinstance(value, PlaceInput):
             raise ValidationError(self.error_messages["invalid"], code="invalid")
-        resolution = place_input_resolve(value, name_max=self.name_max)
+        resolution = place_input_resolve(value, name_max=self.name_max, choices=self.choices)
         if resolution.error is not None:
             raise resolution.error
         return resolution.value

@@ -135,22 +135,29 @@ def _pickable(result: PlaceResult) -> bool:
     return result.kind != PlaceKind.REGION
 
 
-def place_options(*, query: str, limit: int = PLACE_OPTIONS_MAX) -> tuple[list[PlaceResult], bool]:
+def place_options(
+    *, query: str, limit: int = PLACE_OPTIONS_MAX, towns_only: bool = False
+) -> tuple[list[PlaceResult], bool]:
     """The towns and local authorities a typed name may mean, and whether they match it.
 
     Returns (places, True) when names match the text, else (near matches,
-    False): see Gazetteer.near. Regions are left out: a place is in one
-    local authority. Text longer than a place name can be finds nothing.
+    False): see Gazetteer.near. Regions are left out (a place is in one
+    local authority), and authorities too when `towns_only`. Text longer
+    than a place name can be finds nothing.
     """
     text = query.strip()
     if not name_normalise(text) or len(text) > PLACE_QUERY_MAX_LENGTH:
         return [], False
+
+    def wanted(result: PlaceResult) -> bool:
+        return _pickable(result) and not (towns_only and result.kind != PlaceKind.TOWN)
+
     gazetteer = gazetteer_get()
-    # Asked for more than needed, as regions are dropped afterwards.
-    found = [r for r in gazetteer.search(query=text, limit=limit + 3) if _pickable(r)]
+    # Asked for more than needed, as some kinds are dropped afterwards.
+    found = [r for r in gazetteer.search(query=text, limit=limit * 2 + 3) if wanted(r)]
     if found:
         return found[:limit], True
-    near = [r for r in gazetteer.near(query=text, limit=limit + 3) if _pickable(r)]
+    near = [r for r in gazetteer.near(query=text, limit=limit * 2 + 3) if wanted(r)]
     return near[:limit], False
 
 

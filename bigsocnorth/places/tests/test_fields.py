@@ -350,3 +350,31 @@ def test_cleaning_and_drawing_make_no_query(django_assert_num_queries):
             form = _form(**data)
             form.is_valid()
             str(form["place"])
+
+
+class PointForm(forms.Form):
+    place = PlaceField(required=False, whole_area=False, roughly=False)
+
+
+def test_a_field_that_needs_a_point_offers_towns_only_and_no_choices():
+    form = PointForm({"place": "Leeds"})
+    assert not form.is_valid()
+    html = str(form["place"])
+    radios = _radios(html)
+    assert "area:leeds" not in radios and "town:leeds:leeds" in radios
+    assert "place_whole_area" not in html and "place_roughly" not in html
+    assert '"pointsOnly": true' in html.replace("&quot;", '"')
+    form = PointForm({"place": "Leeds", "place_pick": "area:leeds"})
+    assert form.errors.as_data()["place"][0].code == "area_not_point"
+    form = PointForm(
+        {"place": "Leeds", "place_area": "leeds", "place_chosen": "Leeds", "place_whole_area": "on"}
+    )
+    assert form.errors.as_data()["place"][0].code == "area_not_point"
+    # The two choices are ignored when sent anyway: a point stays a point, exact.
+    form = PointForm(
+        {"place_latitude": "53.74213", "place_longitude": "-2.01437", "place_whole_area": "on",
+         "place_roughly": "on"}
+    )  # fmt: skip
+    assert form.is_valid(), form.errors
+    place = form.cleaned_data["place"]
+    assert (place.latitude, place.approximate) == (53.74213, False)

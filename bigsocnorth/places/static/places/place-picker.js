@@ -58,6 +58,17 @@
     this.map = null;
   }
 
+  // With several pickers on a page (a place per row), each says which it is:
+  // "Place 2: Map for choosing the place…", from the row's legend.
+  Picker.prototype.named = function (text) {
+    var row = this.root.closest("fieldset");
+    var legend = row && row.querySelector("legend");
+    if (document.querySelectorAll("[data-place-picker]").length < 2 || !legend) {
+      return text;
+    }
+    return legend.textContent.trim() + ": " + text;
+  };
+
   Picker.prototype.part = function (name) {
     return this.root.querySelector("[data-place-" + name + "]");
   };
@@ -175,8 +186,8 @@
       return;
     }
     var controller = this.controller = new AbortController();
-    // A few more than shown: regions are left out (a place is in one area).
-    var params = new URLSearchParams({ q: query.slice(0, QUERY_MAX), limit: String(SUGGESTIONS + 3) });
+    // More than shown: some kinds are left out (see show).
+    var params = new URLSearchParams({ q: query.slice(0, QUERY_MAX), limit: String(SUGGESTIONS * 2 + 3) });
     fetch(this.config.urls.places + "?" + params.toString(), {
       signal: controller.signal,
       headers: { Accept: "application/json" }
@@ -188,7 +199,10 @@
         return response.json();
       })
       .then(function (found) {
-        var places = found.items.filter(function (place) { return place.local_authority; });
+        // Regions are too big to be a place; whole areas only where the form takes them.
+        var places = found.items.filter(function (place) {
+          return place.local_authority && !(self.config.pointsOnly && place.kind === "local authority");
+        });
         self.show(places.slice(0, SUGGESTIONS));
       })
       .catch(function (error) {
@@ -312,7 +326,9 @@
     this.chosen.value = this.input.value;
     this.clearTyped();
     this.forgetOptions();
-    this.wholeArea.checked = true;
+    if (this.wholeArea) {
+      this.wholeArea.checked = true;
+    }
     this.showArea(authority.name);
     this.say(format(this.text.chosenArea, { area: authority.name }));
     this.problem("");
@@ -334,7 +350,7 @@
     this.longitude.value = String(longitude);
     this.chosen.value = this.input.value;
     this.forgetOptions();
-    if (fromMap) {
+    if (fromMap && this.wholeArea) {
       // A pin put by hand is an exact place, not a whole area.
       this.wholeArea.checked = false;
     }
@@ -421,7 +437,9 @@
     this.longitude.value = "";
     this.area.value = "";
     this.chosen.value = "";
-    this.wholeArea.checked = false;
+    if (this.wholeArea) {
+      this.wholeArea.checked = false;
+    }
     var roughly = this.part("roughly");
     if (roughly) {
       roughly.checked = false;
@@ -477,7 +495,7 @@
     }
     container.hidden = false;
     container.setAttribute("role", "region");
-    container.setAttribute("aria-label", this.text.map);
+    container.setAttribute("aria-label", this.named(this.text.map));
     var map = this.map = L.map(container, {
       minZoom: 5,
       maxZoom: 18,
@@ -505,6 +523,9 @@
     }
 
     var centre = element("button", "button button-secondary button-small place-pin-centre", this.text.pinCentre);
+    if (this.named("") !== "") {
+      centre.setAttribute("aria-label", this.named(this.text.pinCentre));
+    }
     centre.type = "button";
     centre.addEventListener("click", function () {
       var middle = map.getCenter();
