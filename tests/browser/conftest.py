@@ -187,3 +187,19 @@ def log_out(page: Page) -> None:
     open_menu(page)
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state("load")
+
+
+def choose_place_by_keyboard(page: Page, box, typed: str, wanted: str) -> None:
+    """In a place picker's name box: type part of a name, then choose the suggestion
+    named `wanted` with the arrow keys and Enter, as a keyboard user does."""
+    box.press_sequentially(typed, delay=30)
+    page.get_by_role("option", name=re.compile(f"^{re.escape(wanted)} ")).first.wait_for()
+    assert box.get_attribute("aria-expanded") == "true"
+    for _ in range(8):
+        box.press("ArrowDown")
+        active = page.locator(f"#{box.get_attribute('aria-activedescendant')}")
+        if active.locator(".place-suggestion-name").inner_text() == wanted:
+            break
+    box.press("Enter")
+    assert box.get_attribute("aria-expanded") == "false"
+    assert box.input_value() == wanted

@@ -17,7 +17,7 @@ from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority
-from tests.browser.conftest import check_page, log_in, log_out, visit
+from tests.browser.conftest import check_page, choose_place_by_keyboard, log_in, log_out, visit
 
 # The live server sees only committed data (conftest.py reloads the reference data).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -42,8 +42,23 @@ def test_member_adds_an_entry_moderator_approves_it_it_is_found_then_flags_hide_
     assert warning.get_by_role("link", name=existing.name).count() == 1
     page.get_by_label("Sector").select_option(label="Citizen-led")
     page.get_by_label("Description").fill("We fix things on **Saturday mornings** in Walkley.")
-    page.get_by_label("Latitude").fill("53.3925")
-    page.get_by_label("Longitude").fill("-1.4960")
+    # Place 1 by name, with the keyboard; a whole area is not offered (that is "Areas served").
+    first = page.get_by_role("combobox", name=re.compile("Name of the place"))
+    choose_place_by_keyboard(page, first, "Sheff", "Sheffield")
+    page.locator("#id_places-0-place_status").get_by_text("The pin is in Sheffield.").wait_for()
+    # Place 2 by a click on its small map, after "Add another place" kept place 1.
+    page.get_by_role("button", name="Add another place").click()
+    page.locator("#id_places-1-place").wait_for()
+    assert page.locator("#id_places-0-place_status").inner_text() == "The pin is in Sheffield."
+    second_map = page.locator("#id_places-1-place_picker").get_by_role(
+        "region", name=re.compile("Map for choosing the place")
+    )
+    second_map.scroll_into_view_if_needed()
+    second_map.click()
+    status = page.locator("#id_places-1-place_status")
+    status.get_by_text(re.compile(r"^The pin is in ")).wait_for()
+    second_area = status.inner_text().removeprefix("The pin is in ").rstrip(".")
+    check_page(page, "directory-new-places")
     page.get_by_role("button", name="Add the entry").click()
     # Sent anyway: the server checks again, and asks the person to confirm.
     page.get_by_role("button", name="None of these: add my group").wait_for()
@@ -54,7 +69,10 @@ def test_member_adds_an_entry_moderator_approves_it_it_is_found_then_flags_hide_
     check_page(page)
     entry = Entry.objects.get(name="Walkley Repair Café Crew")
     assert entry.status == Status.IN_REVIEW
-    assert [place.local_authority for place in entry.places.all()] == [sheffield]
+    assert [place.local_authority.name for place in entry.places.all()] == [
+        "Sheffield", second_area,
+    ]  # fmt: skip
+    assert entry.places.all()[0].name == "Sheffield"
     visit(page, f"{base_url}/moderation/yours/")
     assert page.get_by_text("In review").count() >= 1
     log_out(page)
@@ -104,3 +122,32 @@ def test_member_adds_an_entry_moderator_approves_it_it_is_found_then_flags_hide_
     assert page.get_by_role("link", name=re.compile("Walkley Repair Café Crew")).count() == 0
     visit(page, f"{base_url}/areas/sheffield/")
     assert page.get_by_role("link", name="Walkley Repair Café Crew").count() == 0
+
+
+def test_without_javascript_a_place_is_chosen_from_the_places_its_name_may_mean(
+    page_without_javascript, live_server, member, password
+):
+    page = page_without_javascript
+    base_url = live_server.url
+    log_in(page, base_url, member.email, password)
+    visit(page, f"{base_url}/directory/new/", "directory-new")
+    page.get_by_label("Name of the group").fill("Todmorden Soup Run")
+    page.get_by_label("What kind of group is it?").select_option(label="Project or initiative")
+    page.get_by_label("Sector").select_option(label="Citizen-led")
+    page.get_by_label("Description").fill("Hot soup on Friday nights.")
+    page.get_by_label("Name of the place").fill("Todmorden")
+    page.get_by_role("button", name="Add the entry").click()
+
+    # Back with the places the name may mean, and everything typed kept.
+    choices = page.get_by_role("group", name="Did you mean:")
+    choices.wait_for()
+    check_page(page, "directory-new-place-choices")
+    assert page.title().startswith("Error:")
+    assert not Entry.objects.exists()
+    assert page.get_by_label("Description").input_value() == "Hot soup on Friday nights."
+    choices.get_by_label(re.compile("^Todmorden in Calderdale")).check()
+    page.get_by_role("button", name="Add the entry").click()
+    page.get_by_text("Your entry is waiting for review").wait_for()
+    check_page(page, "directory-entry-in-review")
+    place = Entry.objects.get(name="Todmorden Soup Run").places.get()
+    assert (place.name, place.local_authority.name) == ("Todmorden", "Calderdale")

@@ -219,8 +219,11 @@ def test_member_adds_a_group_from_a_map_click(page, live_server, member, passwor
 
     add.click()
     page.wait_for_url(re.compile(r"/directory/new/\?latitude="))
-    assert page.get_by_label("Latitude").input_value() == latitude
-    assert page.get_by_label("Longitude").input_value() == longitude
+    # The place picker holds the point as chosen, its pin on its small map.
+    assert page.locator('input[name="places-0-place_latitude"]').input_value() == latitude
+    assert page.locator('input[name="places-0-place_longitude"]').input_value() == longitude
+    page.locator("#id_places-0-place_status").get_by_text("The pin is in").wait_for()
+    assert page.locator("#id_places-0-place_picker .place-pin").count() == 1
     check_page(page, "directory-new-from-map")
 
     # The same from a place found by name.

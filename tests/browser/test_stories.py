@@ -33,7 +33,14 @@ from bigsocnorth.places.services import place_get
 from bigsocnorth.stories import services
 from bigsocnorth.stories.link_tasks import linked_story_preview_fill
 from bigsocnorth.stories.models import PreviewState, Story, StoryKind
-from tests.browser.conftest import IMMEDIATE_TASKS, check_page, log_in, log_out, visit
+from tests.browser.conftest import (
+    IMMEDIATE_TASKS,
+    check_page,
+    choose_place_by_keyboard,
+    log_in,
+    log_out,
+    visit,
+)
 
 # The live server sees only committed data (conftest.py reloads the reference data).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -150,22 +157,6 @@ def _place_box(page):
     return page.get_by_role("combobox", name=re.compile("Name of the place"))
 
 
-def _choose_place_by_keyboard(page, typed: str, wanted: str) -> None:
-    """Type part of a name and choose a suggestion with the arrow keys and Enter."""
-    box = _place_box(page)
-    box.press_sequentially(typed, delay=30)
-    page.get_by_role("option", name=re.compile(f"^{re.escape(wanted)} ")).first.wait_for()
-    assert box.get_attribute("aria-expanded") == "true"
-    for _ in range(8):
-        box.press("ArrowDown")
-        active = page.locator(f"#{box.get_attribute('aria-activedescendant')}")
-        if active.locator(".place-suggestion-name").inner_text() == wanted:
-            break
-    box.press("Enter")
-    assert box.get_attribute("aria-expanded") == "false"
-    assert box.input_value() == wanted
-
-
 def _publish_later(author, title: str, minutes: int) -> Story:
     """A published story that is newer than everything else in the test."""
     story = services.story_create(
@@ -202,7 +193,7 @@ def test_new_member_tells_a_story_it_is_reviewed_then_found_everywhere(
     )
     page.get_by_label("Tags").fill("Repair, Cycling")
     # The place by name, with the keyboard alone; then a more exact name for it.
-    _choose_place_by_keyboard(page, "Hebden", "Hebden Bridge")
+    choose_place_by_keyboard(page, _place_box(page), "Hebden", "Hebden Bridge")
     page.locator("[data-place-status]").get_by_text("The pin is in Calderdale.").wait_for()
     check_page(page, "stories-new-place-chosen")
     _place_box(page).press("End")

@@ -12,7 +12,9 @@ from bigsocnorth.directory.models import (
     EntryPlace,
     Sector,
 )
+from bigsocnorth.places.fields import PlaceField
 from bigsocnorth.places.selectors import region_list_with_local_authorities
+from bigsocnorth.places.services import PlaceValue
 
 SECTOR_CHOICES = [("", _("Choose a sector")), *Sector.choices]
 
@@ -157,15 +159,22 @@ class EntryForm(forms.Form):
 
 
 class PlaceForm(forms.Form):
-    name = forms.CharField(
+    """One place where the group is: a point, chosen with the place picker.
+
+    A group that works across a whole area chooses it under "Areas served"
+    instead, and "only roughly where" is asked once for all its places.
+    """
+
+    place = PlaceField(
         label=_("Name of the place"),
         required=False,
-        max_length=EntryPlace.NAME_MAX,
-        help_text=_("For example “Main hall” or “Saturday market stall”."),
-    )
-    latitude = forms.FloatField(label=_("Latitude"), required=False, min_value=-90, max_value=90)
-    longitude = forms.FloatField(
-        label=_("Longitude"), required=False, min_value=-180, max_value=180
+        name_max=EntryPlace.NAME_MAX,
+        whole_area=False,
+        roughly=False,
+        help_text=_(
+            "A town or village of the North: type its name and choose it, or put the pin "
+            "on the map. You can then say where exactly, for example “Main hall”."
+        ),
     )
 
 
@@ -188,15 +197,27 @@ PlaceFormSet = forms.formset_factory(
 
 def place_formset_initial(entry: Entry) -> list[dict]:
     return [
-        {"name": place.name, "latitude": place.latitude, "longitude": place.longitude}
+        {
+            "place": PlaceValue(
+                name=place.name,
+                local_authority=place.local_authority,
+                latitude=place.latitude,
+                longitude=place.longitude,
+            )
+        }
         for place in entry.places.all()
     ]
 
 
 def places_from_formset(formset) -> list[dict]:
-    """The places a valid formset describes, without rows marked for removal or left empty."""
+    """The places a valid formset describes, without rows marked for removal or left empty.
+
+    As the entry services take them (they check each point again).
+    """
     return [
-        form.cleaned_data
+        {"name": place.name, "latitude": place.latitude, "longitude": place.longitude}
         for form in formset.forms
-        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        if form.cleaned_data
+        and not form.cleaned_data.get("DELETE")
+        and (place := form.cleaned_data.get("place")) is not None
     ]

@@ -47,7 +47,7 @@ from bigsocnorth.directory.permissions import check_entry_edit_permission
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.places.models import LocalAuthority
-from bigsocnorth.places.selectors import InvalidCoordinates, area_for_point
+from bigsocnorth.places.services import place_check
 
 # Addresses under /directory/ that are pages, not entries.
 RESERVED_SLUGS = {"new", "networks", "import", "export", "duplicates", "hsds"}
@@ -134,6 +134,7 @@ def _check_public_contact(value: str, errors: dict) -> str:
 
 
 def _check_places(places: Iterable[dict], errors: dict) -> list[PlaceFields]:
+    """Each place's point in the North (places.services.place_check), with its name."""
     checked: list[PlaceFields] = []
     messages: list[str] = []
     rows = [p for p in places if p.get("latitude") is not None or p.get("longitude") is not None]
@@ -147,7 +148,6 @@ def _check_places(places: Iterable[dict], errors: dict) -> list[PlaceFields]:
         name = " ".join(
             without_control_characters(place.get("name") or "", keep_newlines=False).split()
         )
-        latitude, longitude = place.get("latitude"), place.get("longitude")
         if len(name) > EntryPlace.NAME_MAX:
             messages.append(
                 prefix
@@ -155,33 +155,23 @@ def _check_places(places: Iterable[dict], errors: dict) -> list[PlaceFields]:
                 % {"max": EntryPlace.NAME_MAX}
             )
             continue
-        if latitude is None or longitude is None:
-            messages.append(prefix + _("Give both latitude and longitude, or neither."))
-            continue
         try:
-            match = area_for_point(latitude=latitude, longitude=longitude)
-        except (InvalidCoordinates, TypeError, ValueError):
-            messages.append(
-                prefix
-                + _("Latitude must be between -90 and 90 and longitude between -180 and 180.")
-            )
-            continue
-        if match is None:
-            messages.append(
-                prefix
-                + _(
-                    "This place is outside the North of England. The directory is for groups "
-                    "in the North East, North West, and Yorkshire and The Humber. Leave the "
-                    "place empty for a group that works online or across an area."
+            point = place_check(latitude=place.get("latitude"), longitude=place.get("longitude"))
+        except ValidationError as error:
+            message = error.messages[0]
+            if error.code == "outside_north":
+                message += " " + _(
+                    "The directory is for groups in the North. Leave the place empty for a "
+                    "group that works online or across an area."
                 )
-            )
+            messages.append(prefix + message)
             continue
         checked.append(
             PlaceFields(
                 name=name,
-                latitude=float(latitude),
-                longitude=float(longitude),
-                local_authority=match.local_authority,
+                latitude=point.latitude,
+                longitude=point.longitude,
+                local_authority=point.local_authority,
             )
         )
     if messages:

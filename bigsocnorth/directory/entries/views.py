@@ -31,7 +31,6 @@ from bigsocnorth.directory.entries import selectors, services
 from bigsocnorth.directory.entries.duplicates import entry_likely_duplicates
 from bigsocnorth.directory.entries.forms import (
     EntryForm,
-    PlaceForm,
     PlaceFormSet,
     place_formset_initial,
     places_from_formset,
@@ -45,6 +44,7 @@ from bigsocnorth.directory.permissions import (
     check_entry_edit_permission,
 )
 from bigsocnorth.moderation.permissions import is_public
+from bigsocnorth.places.services import PlaceValue, place_check
 
 PLACES_PREFIX = "places"
 DUPLICATE_CHECK_NAME_MIN = 3
@@ -186,8 +186,10 @@ def _with_another_place(form: EntryForm, places: PlaceFormSet):
     Unbound, so nothing is validated (and no errors shown) until the person submits.
     """
     values = {name: form[name].value() for name in form.fields if name not in ("logo",)}
+    # Each place as it was sent: the picker shows it again (with its choices, if a
+    # name still waits for one) without checking it yet.
     rows = [
-        {name: row[name].value() for name in ("name", "latitude", "longitude")}
+        {"place": row["place"].value()}
         for row in places.forms
         if not (row["DELETE"].value() if "DELETE" in row.fields else False)
     ]
@@ -207,6 +209,19 @@ def _values(form: EntryForm, places: PlaceFormSet) -> dict:
 def _add_service_errors(form: EntryForm, error: ValidationError) -> None:
     for field, field_errors in error.message_dict.items():
         form.add_error(field if field in form.fields else None, field_errors)
+
+
+def _more_problems(form: EntryForm, places: PlaceFormSet) -> None:
+    """While a place waits to be chosen, the service's checks on everything else, so
+    the person sees every problem at once (the entry is not saved either way)."""
+    if not form.is_valid() or places.is_valid():
+        return
+    values = {**_values(form, places), "places": ()}
+    values.pop("logo", None)
+    try:
+        services.check_entry_fields(**values)
+    except ValidationError as error:
+        _add_service_errors(form, error)
 
 
 def _render_form(request, form, places, *, entry, status=200, duplicates=()):
@@ -231,17 +246,24 @@ def _render_form(request, form, places, *, entry, status=200, duplicates=()):
 def _places_from_map(request) -> PlaceFormSet:
     """The first place filled in from ?latitude=&longitude= ("Add a group here" on the map).
 
-    Coordinates that are not valid are ignored: the form starts empty.
+    A point that is not valid, or not in the North, is ignored: the form starts empty.
     """
-    point = PlaceForm(
-        {
-            "latitude": request.GET.get("latitude", "")[:40],
-            "longitude": request.GET.get("longitude", "")[:40],
-        }
-    )
-    if not (point.is_valid() and None not in point.cleaned_data.values()):
+    try:
+        point = place_check(
+            latitude=request.GET.get("latitude", "")[:40],
+            longitude=request.GET.get("longitude", "")[:40],
+        )
+    except ValidationError:
+        point = None
+    if point is None:
         return PlaceFormSet(prefix=PLACES_PREFIX)
-    places = PlaceFormSet(initial=[point.cleaned_data], prefix=PLACES_PREFIX)
+    place = PlaceValue(
+        name="",
+        local_authority=point.local_authority,
+        latitude=point.latitude,
+        longitude=point.longitude,
+    )
+    places = PlaceFormSet(initial=[{"place": place}], prefix=PLACES_PREFIX)
     places.extra = 0  # just the one place, filled in; "Add another place" adds more
     return places
 
@@ -284,6 +306,7 @@ def entry_create(request):
                     ),
                 )
             return redirect(entry)
+    _more_problems(form, places)
     return _render_form(request, form, places, entry=None, status=400)
 
 
@@ -329,6 +352,7 @@ def entry_edit(request, slug: str):
         else:
             messages.success(request, _("Your changes are saved."))
             return redirect(entry)
+    _more_problems(form, places)
     return _render_form(request, form, places, entry=entry, status=400)
 
 

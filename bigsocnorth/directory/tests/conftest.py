@@ -42,7 +42,9 @@ def form_data(kind, category):
         "public_contact": "0114 496 0000",
         "places-TOTAL_FORMS": "1",
         "places-INITIAL_FORMS": "0",
-        "places-0-name": "Office",
-        "places-0-latitude": "53.3811",
-        "places-0-longitude": "-1.4701",
+        # A place chosen with the picker: its name and the point it chose.
+        "places-0-place": "Office",
+        "places-0-place_latitude": "53.3811",
+        "places-0-place_longitude": "-1.4701",
+        "places-0-place_chosen": "Office",
     }

@@ -172,10 +172,27 @@ def test_moderator_adds_an_entry_and_is_told_it_is_published(client, moderator, 
         ({"name": ""}, "This field is required"),
         ({"name": "x" * 12_000}, "at most 200 characters"),
         ({"website": "javascript:alert(1)"}, "starting with http:// or https://"),
-        ({"places-0-latitude": "95"}, "less than or equal to 90"),
-        ({"places-0-latitude": "north"}, "Enter a number"),
-        ({"places-0-longitude": ""}, "Give both latitude and longitude"),
-        ({"places-0-latitude": "51.5074", "places-0-longitude": "-0.1278"}, "outside the North"),
+        (
+            {"places-0-place_typed_latitude": "95", "places-0-place_typed_longitude": "-1.4"},
+            "Latitude must be between -90 and 90",
+        ),
+        (
+            {"places-0-place_typed_latitude": "north", "places-0-place_typed_longitude": "-1"},
+            "Give the latitude and longitude as numbers",
+        ),
+        ({"places-0-place_longitude": ""}, "Give both the latitude and the longitude"),
+        (
+            {"places-0-place_latitude": "51.5074", "places-0-place_longitude": "-0.1278"},
+            "outside the North",
+        ),
+        (
+            {
+                "places-0-place": "Hebdon Brige",
+                "places-0-place_latitude": "",
+                "places-0-place_longitude": "",
+            },
+            "no place called “Hebdon Brige” in the North",
+        ),
         ({"places-TOTAL_FORMS": "5000"}, "Please submit at most 20 forms"),
         ({"identifiers": "charity 1123456"}, "not in org-id form"),
         ({"description": "x" * 20_001}, "at most 20000 characters"),
@@ -321,10 +338,85 @@ def test_add_another_place_keeps_what_was_typed_and_saves_nothing(client, member
     response = client.post(NEW_URL, {**form_data, "add_place": "1"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert 'name="places-1-latitude"' in page
+    assert 'name="places-1-place_latitude"' in page
+    assert 'name="places-0-place_latitude" value="53.3811"' in page
     assert 'value="Sheffield Tenants Together"' in page
     assert "There is a problem" not in page
     assert not Entry.objects.exists()
+
+
+def test_a_place_by_name_comes_back_with_choices_and_everything_typed_is_kept(
+    client, member, form_data
+):
+    client.force_login(member)
+    form_data.update(
+        {
+            "places-0-place": "Todmorden",
+            "places-0-place_latitude": "",
+            "places-0-place_longitude": "",
+            "places-0-place_chosen": "",
+            "website": "not a link",
+        }
+    )
+    response = client.post(NEW_URL, form_data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Did you mean:" in page
+    assert 'name="places-0-place_pick" value="town:calderdale:todmorden"' in page
+    assert "Place 1: Choose which place you mean" in page  # in the summary at the top
+    assert "starting with http:// or https://" in page  # every problem at once
+    assert 'value="Sheffield Tenants Together"' in page
+    assert "We **support** tenants." in page
+    assert not Entry.objects.exists()
+
+    form_data.update(
+        {"places-0-place_pick": "town:calderdale:todmorden", "website": "https://t.example"}
+    )
+    response = client.post(NEW_URL, form_data)
+    assert response.status_code == 302
+    place = Entry.objects.get().places.get()
+    assert (place.name, place.local_authority.name) == ("Todmorden", "Calderdale")
+
+
+def test_a_whole_area_is_not_a_place_of_the_directory(client, member, form_data):
+    client.force_login(member)
+    form_data.update(
+        {
+            "places-0-place": "Leeds",
+            "places-0-place_latitude": "",
+            "places-0-place_longitude": "",
+            "places-0-place_pick": "area:leeds",
+        }
+    )
+    response = client.post(NEW_URL, form_data)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Leeds is a whole local authority area" in page
+    # The choices offered are towns: a whole area goes under "Areas served".
+    assert 'value="area:leeds"' not in page
+    assert 'name="places-0-place_whole_area"' not in page
+    assert 'name="places-0-place_roughly"' not in page
+    assert not Entry.objects.exists()
+
+
+def test_the_edit_form_shows_the_places_chosen(client, member, entry_values):
+    entry = services.entry_create(author=member, **entry_values)
+    client.force_login(member)
+    page = client.get(reverse("directory:entry_edit", args=[entry.slug])).content.decode()
+    assert 'name="places-0-place" value="Office"' in page
+    assert 'name="places-0-place_latitude" value="53.3811"' in page
+    assert "The pin is in Sheffield." in page
+    assert "places/place-picker.js" in page
+
+
+def test_add_a_group_here_from_the_map_fills_in_the_first_place(client, member):
+    client.force_login(member)
+    page = client.get(NEW_URL, {"latitude": "53.74213", "longitude": "-2.01437"}).content.decode()
+    assert 'name="places-0-place_latitude" value="53.74213"' in page
+    assert "The pin is in Calderdale." in page
+    for outside in ({"latitude": "51.5", "longitude": "-0.12"}, {"latitude": "x"}):
+        page = client.get(NEW_URL, outside).content.decode()
+        assert 'name="places-0-place_latitude" value=""' in page
 
 
 def test_a_near_copy_is_shown_before_saving_and_can_be_added_anyway(client, member, form_data):

@@ -584,10 +584,14 @@ def test_the_add_form_fills_in_the_place_from_the_map(client, member):
     assert response.status_code == 200
     places = response.context["places"]
     assert len(places.forms) == 1
-    assert places.forms[0].initial == {"name": "", "latitude": 53.3811, "longitude": -1.4701}
+    place = places.forms[0].initial["place"]
+    assert (place.latitude, place.longitude) == (53.3811, -1.4701)
+    assert place.local_authority.slug == "sheffield"
     page = _page(response)
-    assert 'name="places-0-latitude" value="53.3811"' in page
-    assert 'name="places-0-longitude" value="-1.4701"' in page
+    # The place picker holds the point as chosen (not typed), and says where it is.
+    assert 'name="places-0-place_latitude" value="53.3811"' in page
+    assert 'name="places-0-place_longitude" value="-1.4701"' in page
+    assert "The pin is in Sheffield." in page
 
 
 @pytest.mark.parametrize(
@@ -601,6 +605,7 @@ def test_the_add_form_fills_in_the_place_from_the_map(client, member):
         {"latitude": "nan", "longitude": "-1.47"},
         {"latitude": "53.38", "longitude": "inf"},
         {"latitude": "5" * 5000, "longitude": "1"},
+        {"latitude": "51.5", "longitude": "-0.12"},  # London: not in the North
     ],
 )
 def test_the_add_form_ignores_a_place_that_is_not_valid(client, member, params):
@@ -623,9 +628,9 @@ def test_a_group_added_from_the_map_is_saved_with_that_place(client, member):
             "sector": "citizen_led",
             "places-TOTAL_FORMS": management["TOTAL_FORMS"].value(),
             "places-INITIAL_FORMS": management["INITIAL_FORMS"].value(),
-            "places-0-name": "",
-            "places-0-latitude": "53.3811",
-            "places-0-longitude": "-1.4701",
+            "places-0-place": "",
+            "places-0-place_latitude": "53.3811",
+            "places-0-place_longitude": "-1.4701",
         },
     )
     assert response.status_code == 302
