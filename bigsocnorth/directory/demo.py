@@ -421,6 +421,12 @@ def _load_networks(rng, entries, moderator, kinds, categories) -> list[Entry]:
         slug: list(LocalAuthority.objects.filter(region=region).defer("boundary"))
         for slug, region in regions.items()
     }
+    # Each group's areas, read once (not once per group per network).
+    areas_of: dict[int, set[int]] = {entry.pk: set() for entry in published}
+    for entry_id, area_id in Entry.areas.through.objects.filter(entry__in=published).values_list(
+        "entry_id", "localauthority_id"
+    ):
+        areas_of[entry_id].add(area_id)
     networks = []
     for name, description, activities, region_slug in NETWORKS:
         areas = authorities_by_region[region_slug] if region_slug else []
@@ -430,7 +436,7 @@ def _load_networks(rng, entries, moderator, kinds, categories) -> list[Entry]:
             entry
             for entry in published
             if any(activity in entry.name for activity in activities)
-            and (not area_ids or area_ids & {a.pk for a in entry.areas.all()})
+            and (not area_ids or area_ids & areas_of[entry.pk])
         ]
         for member in members[:30]:
             network_services.membership_add(
@@ -443,9 +449,7 @@ def _load_networks(rng, entries, moderator, kinds, categories) -> list[Entry]:
         networks.append(network)
     # Local timebanks and mutual aid networks take in the groups around them.
     for local in [e for e in published if e.kind.is_network]:
-        nearby = [
-            e for e in published if e.pk != local.pk and set(e.areas.all()) & set(local.areas.all())
-        ]
+        nearby = [e for e in published if e.pk != local.pk and areas_of[e.pk] & areas_of[local.pk]]
         for member in nearby[:6]:
             network_services.membership_add(actor=moderator, network=local, member=member)
     name, description = NETWORK_OF_NETWORKS
