@@ -366,3 +366,23 @@ def test_an_unregistered_model_cannot_be_fanned_out():
     user = get_user_model()(email="someone@example.org")
     with pytest.raises(LookupError):
         content_changed(user, previous_status=None)
+
+
+def test_no_app_names_a_content_app_in_its_templates_or_code():
+    """Sections, the menu and the map's "add here" show a content type; nothing else names it.
+
+    An app that is not installed then shows nowhere, and nothing leads to its pages.
+    """
+    content_apps = {model._meta.app_label for model in _shipped_content_models()}
+    offenders = []
+    for app_dir in PACKAGE.iterdir():
+        if not app_dir.is_dir() or app_dir.name in content_apps:
+            continue
+        for path in _source_files("*"):
+            if app_dir not in path.parents or path.suffix not in (".py", ".html"):
+                continue
+            text = path.read_text()
+            for app in content_apps:
+                if re.search(rf"[\"']{app}:[a-z_]+[\"']|bigsocnorth\.{app}\b", text):
+                    offenders.append(f"{path.relative_to(ROOT)} names {app}")
+    assert offenders == []
