@@ -111,8 +111,20 @@ def _in_area(entries: QuerySet[Entry], area: LocalAuthority | Region | None) -> 
 
 
 def entry_list_newest(*, limit: int, area: LocalAuthority | Region | None = None) -> list[Entry]:
-    """The groups most recently published in the directory (merged ones aside), in an area."""
-    entries = _in_area(_entries().public().filter(merged_into__isnull=True), area)
+    """The groups most recently published in the directory (merged ones aside), in an area.
+
+    With what their cards show (kind, where), and nothing more: three queries.
+    """
+    cards = Entry.objects.select_related("kind").prefetch_related(
+        Prefetch(
+            "places",
+            queryset=EntryPlace.objects.select_related("local_authority").defer(
+                "local_authority__boundary"
+            ),
+        ),
+        Prefetch("areas_served", queryset=LocalAuthority.objects.defer("boundary")),
+    )
+    entries = _in_area(cards.public().filter(merged_into__isnull=True), area)
     return list(entries.order_by("-first_published_at", "-pk")[:limit])
 
 
