@@ -144,7 +144,13 @@ class Entry(Tagged, ModeratedContent):
         ordering = ["name", "pk"]
         verbose_name = _("directory entry")
         verbose_name_plural = _("directory entries")
-        indexes = [models.Index(fields=["status", "name"])]
+        indexes = [
+            models.Index(fields=["status", "name"]),
+            # The home page: the newest groups, and how many groups and networks
+            # (counted from the index alone, without reading the rows).
+            models.Index(fields=["status", "-first_published_at", "-id"], name="entry_newest_idx"),
+            models.Index(fields=["status", "merged_into", "kind"], name="entry_status_kind_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -20,12 +20,14 @@ def home_scope(*, request, remembered: str) -> Scope:
     asked = request.GET.get("area")
     error = ""
     if asked is None:
-        area = area_get_by_slug(slug=remembered[:SLUG_MAX]) if remembered else None
+        area = (
+            area_get_by_slug(slug=remembered[:SLUG_MAX], boundaries=False) if remembered else None
+        )
         remember = None if area is not None or not remembered else ""
     elif not asked.strip():
         area, remember = None, ""
     else:
-        area = area_get_by_slug(slug=asked.strip()[:SLUG_MAX])
+        area = area_get_by_slug(slug=asked.strip()[:SLUG_MAX], boundaries=False)
         remember = area.slug if area is not None else None
         if area is None:
             error = _("There is no area of the North with that name. Choose one from the list.")

@@ -131,18 +131,26 @@ def region_get_by_slug_or_code(*, value: str) -> Region | None:
     )
 
 
-def area_get_by_slug(*, slug: str) -> LocalAuthority | Region | None:
+def area_get_by_slug(*, slug: str, boundaries: bool = True) -> LocalAuthority | Region | None:
     """The local authority with this slug, else the region, else None.
 
-    A region comes with its authorities (boundaries included, for its outline).
+    A region comes with its authorities (boundaries included, for its outline,
+    unless `boundaries` is False: pages that only name or filter by the area).
     """
     # Checked before querying: PostgreSQL rejects some characters (NUL) outright.
     if not _SLUG.fullmatch(slug):
         return None
-    authority = LocalAuthority.objects.select_related("region").filter(slug=slug).first()
+    authorities = (
+        LocalAuthority.objects.all() if boundaries else LocalAuthority.objects.defer("boundary")
+    )
+    authority = authorities.select_related("region").filter(slug=slug).first()
     if authority is not None:
         return authority
-    return Region.objects.prefetch_related("local_authorities").filter(slug=slug).first()
+    return (
+        Region.objects.prefetch_related(Prefetch("local_authorities", queryset=authorities))
+        .filter(slug=slug)
+        .first()
+    )
 
 
 def local_authority_neighbours(*, local_authority: LocalAuthority) -> list[LocalAuthority]:

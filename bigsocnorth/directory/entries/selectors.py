@@ -104,8 +104,11 @@ def _in_area(entries: QuerySet[Entry], area: LocalAuthority | Region | None) -> 
     if isinstance(area, LocalAuthority):
         return entries.filter(areas=area)
     if isinstance(area, Region):
-        # One row per entry even when it is in several of the region's areas.
-        in_region = Entry.areas.through.objects.filter(localauthority__region=area)
+        # One row per entry even when it is in several of the region's areas. The
+        # authorities by id (the region comes with them): a join on the region
+        # read every row of the through table.
+        authorities = [authority.pk for authority in area.local_authorities.all()]
+        in_region = Entry.areas.through.objects.filter(localauthority_id__in=authorities)
         return entries.filter(pk__in=in_region.values("entry_id"))
     return entries
 
@@ -130,7 +133,8 @@ def entry_list_newest(*, limit: int, area: LocalAuthority | Region | None = None
 
 def entry_count(*, area: LocalAuthority | Region | None = None, networks: bool) -> int:
     """How many public groups (or networks) the directory has, in an area or in all."""
-    entries = Entry.objects.public().filter(merged_into__isnull=True, kind__is_network=networks)
+    kinds = EntryKind.objects.filter(is_network=networks).values("pk")
+    entries = Entry.objects.public().filter(merged_into__isnull=True, kind_id__in=kinds)
     return _in_area(entries, area).count()
 
 
