@@ -14,7 +14,7 @@ def entry_map_queryset() -> QuerySet[Entry]:
 
 
 def entry_map_points(entry: Entry) -> list[MapPoint]:
-    """The entry's places as map points (registered in apps.py).
+    """The entry's places as map points (registered in content.py).
 
     Only the publishable coordinates are used: rounded to about 1 km when
     the entry asks for an approximate location. An online or area-wide

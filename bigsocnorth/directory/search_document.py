@@ -1,4 +1,4 @@
-"""What search knows of a directory entry: registered with the search app in apps.py."""
+"""What search knows of a directory entry: registered with the search app in content.py."""
 
 from __future__ import annotations
 
@@ -23,11 +23,12 @@ def entry_search_queryset() -> QuerySet[Entry]:
 
 
 def entry_search_fields(entry: Entry) -> SearchFields:
-    """What search indexes for an entry (registered in apps.py).
+    """What search indexes for an entry (registered in content.py).
 
-    The text is the description as plain text, then the tags, kind,
-    categories and the names of the areas it is in or serves, so that
-    "food Calderdale" finds a food bank serving Calderdale.
+    The text is the description as plain text; the facets are the tags,
+    kind, categories and the names of the areas it is in or serves, searched
+    but never shown as the snippet, so that "food Calderdale" finds a food
+    bank serving Calderdale.
     """
     # The description is Markdown: index the words people read, not the
     # link addresses and asterisks. nh3's output is well formed, so a tag is

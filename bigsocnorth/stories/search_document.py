@@ -1,4 +1,4 @@
-"""What search knows of a story: registered with the search app in apps.py."""
+"""What search knows of a story: registered with the search app in content.py."""
 
 from __future__ import annotations
 
