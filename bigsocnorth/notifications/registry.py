@@ -1,8 +1,8 @@
 """Which models people may follow, so follows and notices work with any content type.
 
-Each owning app registers its followable models: in its AppConfig.ready(),
-or in a `notices.py` module of its own, which the notifications app imports
-at start-up the way the admin imports `admin.py` (see apps.py). The `key`
+Each owning app registers its followable models in its `content.py`, which
+core imports at start-up the way the admin imports `admin.py` (see
+docs/adding-a-content-type.md); areas are registered in apps.py. The `key`
 ("directory.entry") is what forms and URLs carry instead of database ids of
 content types, which differ between installations.
 """

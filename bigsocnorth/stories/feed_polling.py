@@ -542,6 +542,6 @@ def _record_unexpected_failure(source_id: int) -> None:
 
 
 def scheduled_feed_polls() -> list[str]:
-    """The scheduler's job (registered in apps.py): queue the feeds that are due."""
+    """The scheduler's job (registered in content.py): queue the feeds that are due."""
     queued = feeds_due_enqueue()
     return [f"News feeds: {queued} queued for polling."] if queued else []
