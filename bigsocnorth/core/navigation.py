@@ -28,10 +28,6 @@ def register_menu_item(url_name: str, *, label: str | Promise, order: int = 100)
     _items[url_name] = NavItem(label=label, url_name=url_name, order=order)
 
 
-def unregister_menu_item(url_name: str) -> None:
-    _items.pop(url_name, None)
-
-
 def menu_items() -> list[NavItem]:
     return sorted(_items.values(), key=lambda item: item.order)
 

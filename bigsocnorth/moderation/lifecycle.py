@@ -13,8 +13,8 @@ For an object being created, stamp it before its first save and call
     entry.save()  # and its related rows
     content_changed(entry, previous_status=None)
 
-For an object that exists, `submit`, `publish`, `hide`, `archive`,
-`restore` and `return_to_draft` save the change and fan it out.
+For an object that exists, `submit`, `publish`, `hide`, `archive`
+and `restore` save the change and fan it out.
 """
 
 from __future__ import annotations
@@ -148,10 +148,6 @@ def archive(obj: Model) -> str:
 def restore(obj: Model) -> str:
     """Hidden or archived content made public again (not news: first_published_at stays)."""
     return status_set(obj, Status.PUBLISHED)
-
-
-def return_to_draft(obj: Model) -> str:
-    return status_set(obj, Status.DRAFT)
 
 
 def is_draft(obj: Model | None) -> bool:

@@ -13,7 +13,7 @@ type's own `on_change` hook last (its notices, its own derived rows).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -123,7 +123,3 @@ def title_for(obj: models.Model) -> str:
     if registered is None:
         return str(obj)
     return str(getattr(obj, registered.title_attr, obj))
-
-
-def models_registered() -> Iterable[type[models.Model]]:
-    return list(_registry)
