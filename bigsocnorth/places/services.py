@@ -171,3 +171,26 @@ def local_authority_get(*, slug: str) -> LocalAuthority | None:
     """The local authority with this slug, without a query (from the gazetteer)."""
     result = place_get(key=f"area:{slug}") if isinstance(slug, str) else None
     return result.local_authority if result is not None else None
+
+
+def place_from_query(params) -> PlaceValue | None:
+    """The place the map's "add something here" passes (?latitude=&longitude=), checked.
+
+    For a form's starting value: a point that is not valid, or not in the
+    North, is None, and the form starts empty.
+    """
+    try:
+        point = place_check(
+            latitude=str(params.get("latitude", ""))[:40],
+            longitude=str(params.get("longitude", ""))[:40],
+        )
+    except ValidationError:
+        return None
+    if point is None:
+        return None
+    return PlaceValue(
+        name="",
+        local_authority=point.local_authority,
+        latitude=point.latitude,
+        longitude=point.longitude,
+    )

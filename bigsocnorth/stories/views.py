@@ -25,7 +25,7 @@ from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.permissions import is_public
-from bigsocnorth.places.services import PlaceValue, place_check
+from bigsocnorth.places.services import place_from_query
 from bigsocnorth.stories import selectors, services
 from bigsocnorth.stories.forms import (
     ShareLinkForm,
@@ -203,7 +203,7 @@ def _saved_message(request, story: Story, action: str) -> None:
 @require_http_methods(["GET", "POST"])
 def story_create(request):
     if request.method == "GET":
-        form = StoryForm(initial={"place": _place_from_map(request)}, user=request.user)
+        form = StoryForm(initial={"place": place_from_query(request.GET)}, user=request.user)
         return _render_form(request, form, story=None)
     try:
         form = StoryForm(request.POST, request.FILES, user=request.user)
@@ -211,28 +211,6 @@ def story_create(request):
     except RequestDataTooBig:
         return _too_big_response(request, story=None, linked=False)
     return _handle_post(request, form, story=None)
-
-
-def _place_from_map(request) -> PlaceValue | None:
-    """The place from ?latitude=&longitude= ("Tell a story that happened here" on the map).
-
-    A point that is not valid, or not in the North, is ignored: the form starts empty.
-    """
-    try:
-        point = place_check(
-            latitude=request.GET.get("latitude", "")[:40],
-            longitude=request.GET.get("longitude", "")[:40],
-        )
-    except ValidationError:
-        return None
-    if point is None:
-        return None
-    return PlaceValue(
-        name="",
-        local_authority=point.local_authority,
-        latitude=point.latitude,
-        longitude=point.longitude,
-    )
 
 
 @never_cache

@@ -44,7 +44,7 @@ from bigsocnorth.directory.permissions import (
     check_entry_edit_permission,
 )
 from bigsocnorth.moderation.permissions import is_public
-from bigsocnorth.places.services import PlaceValue, place_check
+from bigsocnorth.places.services import place_from_query
 
 PLACES_PREFIX = "places"
 DUPLICATE_CHECK_NAME_MIN = 3
@@ -248,21 +248,9 @@ def _places_from_map(request) -> PlaceFormSet:
 
     A point that is not valid, or not in the North, is ignored: the form starts empty.
     """
-    try:
-        point = place_check(
-            latitude=request.GET.get("latitude", "")[:40],
-            longitude=request.GET.get("longitude", "")[:40],
-        )
-    except ValidationError:
-        point = None
-    if point is None:
+    place = place_from_query(request.GET)
+    if place is None:
         return PlaceFormSet(prefix=PLACES_PREFIX)
-    place = PlaceValue(
-        name="",
-        local_authority=point.local_authority,
-        latitude=point.latitude,
-        longitude=point.longitude,
-    )
     places = PlaceFormSet(initial=[{"place": place}], prefix=PLACES_PREFIX)
     places.extra = 0  # just the one place, filled in; "Add another place" adds more
     return places
