@@ -15,13 +15,24 @@ export HOST PORT
 # where make run serves it, unless the environment says otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
 
+# `make run` serves what production serves (DEBUG off: hashed, compressed static
+# files cached for a year, branded error pages, compiled templates kept), on the
+# local address over plain HTTP, with a secret kept under var/. It also serves
+# the demo's images and news feeds, and lets the demo's moderators in without
+# two-factor. `make dev` serves with DEBUG on and reloads on code changes.
+SECRET_KEY_FILE := var/secret_key
+PRODUCTION_ENV := DEBUG=false SECRET_KEY_FILE=$(SECRET_KEY_FILE) \
+	ALLOWED_HOSTS=$(HOST),127.0.0.1,localhost
+RUN_ENV := $(PRODUCTION_ENV) SERVE_MEDIA=true SERVE_DEMO_FEEDS=true REQUIRE_STAFF_TWO_FACTOR=false
+
 VENDOR := bigsocnorth/static/vendor
 STATIC_SOURCES := $(shell find bigsocnorth -path '*/static/*' -type f -not -path '$(VENDOR)/*' 2>/dev/null)
 
-.PHONY: help run test setup lint format bench backup migrate demo browser-deps clean
+.PHONY: help run dev test setup lint format bench backup migrate demo browser-deps clean
 
 help:
 	@echo "make run     set everything up, load demo data on the first run, serve on http://$(HOST):$(PORT)"
+	@echo "make dev     the same with DEBUG on, reloading when the code changes"
 	@echo "make test    set everything up, then lint, migration check and the whole test suite"
 	@echo "make bench   run the benchmarks in bench/ (by hand, never in the test suite)"
 	@echo "make backup  write a consistent backup of the database under var/backups/"
@@ -45,11 +56,17 @@ $(VENDOR)/.copied: node_modules/.package-lock.json scripts/copy-vendor-assets
 	scripts/copy-vendor-assets
 	@touch $@
 
-var/.collected: $(VENV)/.synced $(VENDOR)/.copied $(STATIC_SOURCES)
-	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+$(SECRET_KEY_FILE):
+	@mkdir -p $(@D)
+	@(umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(50))" > $@)
+
+# Collected with production's storage (hashed names, gzip and Brotli copies),
+# which also keeps the plain names that DEBUG mode asks for.
+var/.collected: $(VENV)/.synced $(VENDOR)/.copied $(STATIC_SOURCES) | $(SECRET_KEY_FILE)
+	$(PRODUCTION_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@touch $@
 
-setup: $(VENV)/.synced $(VENDOR)/.copied var/.collected
+setup: $(VENV)/.synced $(VENDOR)/.copied var/.collected $(SECRET_KEY_FILE)
 
 migrate: setup
 	$(BIN)/python manage.py prepare
@@ -61,7 +78,12 @@ demo: setup
 # feed fetcher refuses unless it is allowed (docs/stories.md). An environment
 # that sets FETCH_ALLOWED_NETWORKS, even to nothing, keeps its own value.
 run: demo
-	FETCH_ALLOWED_NETWORKS="$${FETCH_ALLOWED_NETWORKS-127.0.0.1/32}" $(BIN)/python manage.py serve --host "$(HOST)" --port "$(PORT)"
+	$(RUN_ENV) FETCH_ALLOWED_NETWORKS="$${FETCH_ALLOWED_NETWORKS-127.0.0.1/32}" \
+		$(BIN)/python manage.py serve --host "$(HOST)" --port "$(PORT)"
+
+dev: demo
+	FETCH_ALLOWED_NETWORKS="$${FETCH_ALLOWED_NETWORKS-127.0.0.1/32}" \
+		$(BIN)/python manage.py serve --reload --host "$(HOST)" --port "$(PORT)"
 
 browser-deps:
 	@scripts/ensure-chromium

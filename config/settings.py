@@ -37,6 +37,12 @@ def _development_secret_key() -> str:
 
 
 SECRET_KEY = env_str("SECRET_KEY")
+_secret_key_file = env_str("SECRET_KEY_FILE")
+if not SECRET_KEY and _secret_key_file:
+    try:
+        SECRET_KEY = Path(_secret_key_file).read_text().strip()
+    except OSError as error:
+        raise ImproperlyConfigured(f"SECRET_KEY_FILE cannot be read: {error}") from None
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if PRODUCTION:
     if len(SECRET_KEY) < 50:
@@ -56,6 +62,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = env_str("SITE_NAME", "Big Society in the North")
 # Absolute address used in emails and feeds, where there is no request.
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+if PRODUCTION and not env_str("SITE_URL"):
+    raise ImproperlyConfigured(
+        "Production mode (DEBUG=false) needs SITE_URL: the public address of the site, "
+        "such as https://bigsocietynorth.org.uk (links in emails and feeds use it)."
+    )
+# Whether the site is reached over HTTPS: in production, this turns on the HTTPS
+# redirect, HSTS and secure cookies. `make run` serves production mode over
+# plain HTTP on the local address, so its SITE_URL says http://.
+HTTPS = SITE_URL.startswith("https://")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -147,6 +162,10 @@ else:
                     "PRAGMA busy_timeout=20000;"
                 ),
             },
+            # One connection per thread, kept between requests: opening one and
+            # running the PRAGMAs above costs about a millisecond a request.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -295,7 +314,14 @@ STORAGES = {
         )
     },
 }
+# With DEBUG on (`make dev`), files are served from the source folders as they
+# change; otherwise from STATIC_ROOT, hashed, compressed (gzip and Brotli) and
+# cached by browsers for a year (whitenoise does this for hashed names).
 WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+# Uploaded images, served by the site itself: on for `make run` and development.
+# Behind a reverse proxy, let the proxy serve MEDIA_ROOT at MEDIA_URL instead.
+SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # --- Fetching other sites (link previews, news feeds) ------------------------
 # Networks core.fetch may reach although they are not public, as CIDR ranges.
@@ -306,6 +332,10 @@ try:
     FETCH_ALLOWED_NETWORKS = [ipaddress.ip_network(net) for net in FETCH_ALLOWED_NETWORKS]
 except ValueError as error:
     raise ImproperlyConfigured(f"FETCH_ALLOWED_NETWORKS: {error}") from None
+
+# The demo's invented news sites' feeds, served by this site at /demo/feeds/
+# (stories/demo_feed_views.py): on for `make run` and development only.
+SERVE_DEMO_FEEDS = env_bool("SERVE_DEMO_FEEDS", DEBUG)
 
 # Minutes between two polls of a directory entry's news feed (longer after failures).
 FEED_POLL_MINUTES = env_int("FEED_POLL_MINUTES", 60)
@@ -352,13 +382,14 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # htmx gets the token from hx-headers, never the cookie.
 CSRF_FAILURE_VIEW = "bigsocnorth.core.views.csrf_failure"
-SESSION_COOKIE_SECURE = PRODUCTION
-CSRF_COOKIE_SECURE = PRODUCTION
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if PRODUCTION else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", PRODUCTION)
-if env_bool("BEHIND_TLS_PROXY", PRODUCTION):
+_SECURE_TRANSPORT = PRODUCTION and HTTPS
+SESSION_COOKIE_SECURE = _SECURE_TRANSPORT
+CSRF_COOKIE_SECURE = _SECURE_TRANSPORT
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _SECURE_TRANSPORT)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _SECURE_TRANSPORT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE_TRANSPORT
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _SECURE_TRANSPORT)
+if env_bool("BEHIND_TLS_PROXY", _SECURE_TRANSPORT):
     # The reverse proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -14,7 +14,7 @@ urlpatterns = [
     path("areas/", include("bigsocnorth.places.urls")),
     path("directory/", include("bigsocnorth.directory.urls")),
     path("stories/", include("bigsocnorth.stories.urls")),
-    # The demo's news feeds at /demo/feeds/<name>.xml, only while DEBUG is on.
+    # The demo's news feeds at /demo/feeds/<name>.xml, only when SERVE_DEMO_FEEDS is on.
     path("", include("bigsocnorth.stories.demo_feed_urls")),
     path("search/", include("bigsocnorth.search.urls")),
     # /map/ and its downloads, and /embed/map: one namespace, so mounted at the root.
@@ -34,7 +34,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.SERVE_MEDIA:
+    # django.conf.urls.static.static() only serves while DEBUG is on; `make run`
+    # serves production mode and still shows the demo's images.
+    from django.views.static import serve
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns.append(
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    )

@@ -192,8 +192,8 @@ class FeedSite:
     what: str
 
 
-# Their feeds are served by this site while DEBUG is on, so taking stories from
-# a feed can be seen working on a first `make run`, with no internet.
+# Their feeds are served by this site when SERVE_DEMO_FEEDS is on (`make run`), so
+# taking stories from a feed can be seen working on a first `make run`, offline.
 FEED_SITES = [
     FeedSite("calder-corner", "Calder Corner", "demo5@example.org", "E08000033",
              "News from Hebden Bridge, Mytholmroyd and Todmorden, written by the people "

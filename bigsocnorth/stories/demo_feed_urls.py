@@ -1,6 +1,6 @@
 """The demo news feeds at /demo/feeds/<name>.xml (mounted at the site's root).
 
-Served only while DEBUG is on (a 404 otherwise): see demo_feed_views.demo_feed.
+Served only when SERVE_DEMO_FEEDS is on (a 404 otherwise): see demo_feed_views.demo_feed.
 """
 
 from django.urls import re_path

@@ -1,4 +1,4 @@
-"""The demo news sites' feeds, served by this site itself while DEBUG is on.
+"""The demo news sites' feeds, served by this site itself when SERVE_DEMO_FEEDS is on.
 
 The demo directory's three hyperlocal news sites take stories from these
 feeds (stories/demo_feeds/<name>.xml), so taking stories from a news feed can
@@ -29,13 +29,14 @@ def demo_feed_url(feed: str) -> str:
 
 @require_safe
 def demo_feed(request, name: str):
-    """One of the demo news sites' feeds (stories/demo_feeds/<name>.xml), only while DEBUG is on.
+    """A demo news site's feed (stories/demo_feeds/<name>.xml), when SERVE_DEMO_FEEDS is on.
 
-    A real site has no invented news to serve: with DEBUG off this is a 404.
+    A real site has no invented news to serve: it leaves SERVE_DEMO_FEEDS off (the
+    default in production) and this is a 404.
     Conditional requests (ETag, Last-Modified) are answered with 304, as a
     real feed should.
     """
-    if not settings.DEBUG or not DEMO_FEED_NAME.fullmatch(name):
+    if not settings.SERVE_DEMO_FEEDS or not DEMO_FEED_NAME.fullmatch(name):
         raise Http404
     path = DEMO_FEEDS_DIR / f"{name}.xml"
     try:

@@ -70,12 +70,13 @@ def _production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}
+        if key not in {"SECRET_KEY", "SECRET_KEY_FILE", "ALLOWED_HOSTS", "DEBUG", "SITE_URL"}
     }
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(60),
         ALLOWED_HOSTS="bigsocnorth.example.org",
+        SITE_URL="https://bigsocnorth.example.org",
         VAR_DIR=str(tmp_path),
     )
     env.update(overrides)
@@ -103,6 +104,46 @@ def test_production_refuses_to_start_without_allowed_hosts(tmp_path):
     result = _manage("check", env=env)
     assert result.returncode != 0
     assert "needs ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_refuses_to_start_without_its_public_address(tmp_path):
+    env = _production_env(tmp_path)
+    del env["SITE_URL"]
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "needs SITE_URL" in result.stderr
+
+
+def test_production_reads_the_secret_key_from_a_file(tmp_path):
+    key = secrets.token_urlsafe(60)
+    (tmp_path / "key").write_text(key + "\n")
+    env = _production_env(tmp_path, SECRET_KEY_FILE=str(tmp_path / "key"))
+    del env["SECRET_KEY"]
+    result = _manage(
+        "shell", "-c", "from django.conf import settings; print(settings.SECRET_KEY)", env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == key
+
+    env["SECRET_KEY_FILE"] = str(tmp_path / "missing")
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY_FILE cannot be read" in result.stderr
+
+
+def test_production_over_plain_http_keeps_cookies_and_redirects_off(tmp_path):
+    """`make run`: production mode on the local address, where there is no HTTPS."""
+    env = _production_env(tmp_path, SITE_URL="http://127.0.0.1:8000")
+    script = (
+        "from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SESSION_COOKIE_SECURE, s.SECURE_HSTS_SECONDS)"
+    )
+    result = _manage("shell", "-c", script, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-3:] == ["False", "False", "0"]
+
+    result = _manage("shell", "-c", script, env=_production_env(tmp_path))
+    assert result.stdout.split()[-3:] == ["True", "True", "31536000"]
 
 
 def test_a_malformed_boolean_setting_is_refused_with_its_name(tmp_path):

@@ -1,4 +1,4 @@
-"""The demo's news feeds, served by the site itself while DEBUG is on, and polled end to end."""
+"""The demo's news feeds, served by the site itself (SERVE_DEMO_FEEDS) and polled end to end."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ URL = "/demo/feeds/calder-corner.xml"
 
 
 @pytest.fixture
-def debug(settings):
-    settings.DEBUG = True
+def feeds_on(settings):
+    settings.SERVE_DEMO_FEEDS = True
     return settings
 
 
@@ -41,7 +41,7 @@ def test_there_are_three_demo_feeds_one_per_demo_news_site():
 
 
 @pytest.mark.parametrize("name", FEED_NAMES)
-def test_each_demo_feed_is_served_and_reads_as_a_feed(client, debug, name):
+def test_each_demo_feed_is_served_and_reads_as_a_feed(client, feeds_on, name):
     response = client.get(f"/demo/feeds/{name}.xml")
     assert response.status_code == 200
     content = response.content
@@ -59,7 +59,7 @@ def test_each_demo_feed_is_served_and_reads_as_a_feed(client, debug, name):
     assert all(item.published_at and item.summary for item in items)
 
 
-def test_one_feed_is_atom_and_the_others_rss(client, debug):
+def test_one_feed_is_atom_and_the_others_rss(client, feeds_on):
     types = {name: client.get(f"/demo/feeds/{name}.xml")["Content-Type"] for name in FEED_NAMES}
     assert sorted(types.values()) == [
         "application/atom+xml; charset=utf-8",
@@ -68,7 +68,7 @@ def test_one_feed_is_atom_and_the_others_rss(client, debug):
     ]
 
 
-def test_an_unchanged_feed_is_not_sent_again(client, debug):
+def test_an_unchanged_feed_is_not_sent_again(client, feeds_on):
     first = client.get(URL)
     by_etag = client.get(URL, headers={"If-None-Match": first["ETag"]})
     assert by_etag.status_code == 304 and by_etag.content == b""
@@ -79,13 +79,13 @@ def test_an_unchanged_feed_is_not_sent_again(client, debug):
     assert changed.status_code == 200 and changed.content == first.content
 
 
-def test_head_is_answered_and_other_methods_are_not(client, debug):
+def test_head_is_answered_and_other_methods_are_not(client, feeds_on):
     assert client.head(URL).status_code == 200
     assert client.post(URL).status_code == 405
 
 
-def test_no_demo_feeds_without_debug(client, settings):
-    settings.DEBUG = False
+def test_no_demo_feeds_unless_switched_on(client, settings):
+    settings.SERVE_DEMO_FEEDS = False
     for name in FEED_NAMES:
         assert client.get(f"/demo/feeds/{name}.xml").status_code == 404
 
@@ -106,7 +106,7 @@ def test_no_demo_feeds_without_debug(client, settings):
         "/demo/feeds/" + "a" * 5000 + ".xml",
     ],
 )
-def test_unknown_and_hostile_names_are_not_found(client, debug, path):
+def test_unknown_and_hostile_names_are_not_found(client, feeds_on, path):
     assert client.get(path).status_code == 404
 
 
@@ -114,7 +114,7 @@ def test_unknown_and_hostile_names_are_not_found(client, debug, path):
     "name",
     ["../settings", "../../config/settings", "/etc/passwd", "", "calder-corner\n", "x" * 300],
 )
-def test_the_view_itself_refuses_names_outside_the_feeds_folder(debug, name):
+def test_the_view_itself_refuses_names_outside_the_feeds_folder(feeds_on, name):
     # The URL pattern already stops these; the view does not rely on it.
     request = RequestFactory().get("/demo/feeds/x.xml")
     with pytest.raises(Http404):
@@ -129,7 +129,7 @@ def test_the_demo_sites_point_at_their_feeds_on_this_site(settings):
 def test_a_demo_feed_is_polled_from_the_running_site_into_linked_stories(
     live_server, settings, member
 ):
-    settings.DEBUG = True
+    settings.SERVE_DEMO_FEEDS = True
     settings.FETCH_ALLOWED_NETWORKS = []
     # The live server listens on 127.0.0.1; "localhost" could also mean ::1.
     port = urlsplit(live_server.url).port
@@ -170,8 +170,8 @@ def test_a_demo_feed_is_polled_from_the_running_site_into_linked_stories(
     assert again.status == PollStatus.NOT_MODIFIED and again.taken == 0
     assert Story.objects.count() == FEED_ITEMS_FIRST_POLL
 
-    # Once the site is in production mode, the feed is gone and the poll says so.
-    settings.DEBUG = False
+    # Once the site stops serving the demo feeds, the feed is gone and the poll says so.
+    settings.SERVE_DEMO_FEEDS = False
     source.etag = source.last_modified = ""
     source.save(update_fields=["etag", "last_modified"])
     missing = feed_poll(source, allowed_networks=local)

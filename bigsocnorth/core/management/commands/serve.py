@@ -1,6 +1,8 @@
 """Run the web server, the task worker and the scheduler together; Ctrl-C stops them.
 
-`make run` uses this so a newcomer gets the whole platform from one command.
+`make run` uses this so a newcomer gets the whole platform from one command;
+`make dev` adds --reload, which serves with Django's development server so the
+web process and the task worker restart when the code changes.
 If any process dies, the others are stopped too and the command fails, so
 a half-running platform never looks healthy.
 """
@@ -15,7 +17,7 @@ import sys
 import time
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from config.env import env_int, env_str
 
@@ -30,8 +32,15 @@ class Command(BaseCommand):
         parser.add_argument("--host", default=env_str("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=env_int("PORT", 8000))
         parser.add_argument("--workers", type=int, default=env_int("WEB_WORKERS", 2))
+        parser.add_argument(
+            "--reload",
+            action="store_true",
+            help="Restart the web server and the task worker when the code changes (DEBUG on).",
+        )
 
-    def handle(self, *args, host, port, workers, **options):
+    def handle(self, *args, host, port, workers, reload, **options):
+        if reload and not settings.DEBUG:
+            raise CommandError("--reload is for development: it needs DEBUG on.")
         python = sys.executable
         web = [
             python, "-m", "granian",
@@ -44,10 +53,12 @@ class Command(BaseCommand):
             "--no-ws",
             "config.wsgi:application",
         ]  # fmt: skip
+        if reload:
+            web = [python, "manage.py", "runserver", f"{host}:{port}"]
         worker = [
             python, "manage.py", "db_worker",
             "--queue-name", "*",
-            "--no-reload",
+            "--reload" if reload else "--no-reload",
             "--interval", "1",
         ]  # fmt: skip
         # django.tasks has no scheduler: this runs the jobs that are due on a
