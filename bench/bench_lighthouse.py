@@ -151,10 +151,9 @@ def run() -> None:
             DEBUG="false",
             SECRET_KEY=secrets.token_urlsafe(60),
             ALLOWED_HOSTS="127.0.0.1",
-            # Plain HTTP on loopback: no redirect to https, no HSTS.
-            SECURE_SSL_REDIRECT="false",
-            SECURE_HSTS_SECONDS="0",
-            BEHIND_TLS_PROXY="false",
+            # Plain HTTP on loopback, as make run: no redirect to https, no HSTS.
+            SITE_URL=f"http://127.0.0.1:{port}",
+            SERVE_MEDIA="true",
             MAP_TILE_URL=f"http://127.0.0.1:{port}/no-tiles/{{z}}/{{x}}/{{y}}.png",
         )
         env.pop("DATABASE_URL", None)
