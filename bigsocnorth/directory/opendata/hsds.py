@@ -47,63 +47,138 @@ def _derived_id(namespace: uuid.UUID, *parts: object) -> str:
 # --- Taxonomies: kinds, categories, sectors, tags, and ONS areas -------------
 
 
-def _taxonomy(key: str, *, base_url: str) -> dict:
-    """The HSDS `taxonomy` object for one of the lists the directory classifies by."""
-    directory_url = base_url + reverse("directory:entry_list")
-    site = settings.SITE_NAME
-    taxonomies = {
-        "kind": (
-            _("%(site)s: kinds of group") % {"site": site},
-            _("What sort of group an entry is: an organisation, a network, a project and so on."),
-            directory_url,
-        ),
-        "category": (
-            _("%(site)s: categories") % {"site": site},
-            _("What the groups in the directory work on."),
-            directory_url,
-        ),
-        "sector": (
-            _("%(site)s: sectors") % {"site": site},
-            _("Whether a group is voluntary, citizen-led, public or private."),
-            directory_url,
-        ),
-        "tag": (
-            _("%(site)s: tags") % {"site": site},
-            _("Words the groups chose to describe themselves."),
-            directory_url,
-        ),
-        "area": (
-            _("Local authority districts (ONS GSS codes)"),
-            _(
-                "The local authority districts of England, identified by the Office for "
-                "National Statistics' GSS codes."
+class Vocabulary:
+    """The taxonomies and terms of one response, each built once however often used.
+
+    A page of 50 organisations names the same few dozen terms hundreds of
+    times; building each taxonomy (translated texts, a reversed URL, a uuid5)
+    for every mention cost most of the response. Terms are shared dicts: the
+    response is serialised, never edited.
+    """
+
+    def __init__(self, *, base_url: str):
+        self.base_url = base_url
+        self.directory_url = base_url + reverse("directory:entry_list")
+        self._taxonomies: dict[str, dict] = {}
+        self._terms: dict[tuple[str, str], dict] = {}
+
+    def taxonomy(self, key: str) -> dict:
+        """The HSDS `taxonomy` object for one of the lists the directory classifies by."""
+        if key not in self._taxonomies:
+            name, description, uri = self._taxonomy_texts(key)
+            self._taxonomies[key] = {
+                "id": _derived_id(TAXONOMY_NAMESPACE, "taxonomy", key),
+                "name": name,
+                "description": description,
+                "uri": uri,
+            }
+        return self._taxonomies[key]
+
+    def _taxonomy_texts(self, key: str) -> tuple[str, str, str]:
+        site = {"site": settings.SITE_NAME}
+        if key == "kind":
+            return (
+                _("%(site)s: kinds of group") % site,
+                _(
+                    "What sort of group an entry is: an organisation, a network, "
+                    "a project and so on."
+                ),
+                self.directory_url,
+            )
+        if key == "category":
+            return (
+                _("%(site)s: categories") % site,
+                _("What the groups in the directory work on."),
+                self.directory_url,
+            )
+        if key == "sector":
+            return (
+                _("%(site)s: sectors") % site,
+                _("Whether a group is voluntary, citizen-led, public or private."),
+                self.directory_url,
+            )
+        if key == "tag":
+            return (
+                _("%(site)s: tags") % site,
+                _("Words the groups chose to describe themselves."),
+                self.directory_url,
+            )
+        if key == "area":
+            return (
+                _("Local authority districts (ONS GSS codes)"),
+                _(
+                    "The local authority districts of England, identified by the Office for "
+                    "National Statistics' GSS codes."
+                ),
+                "http://statistics.data.gov.uk/",
+            )
+        raise KeyError(key)
+
+    def term(self, key: str, code: str, describe) -> dict:
+        """The term `code` of taxonomy `key`; `describe()` gives its name, description and
+        URI, and is only called the first time the term is needed."""
+        found = self._terms.get((key, code))
+        if found is None:
+            name, description, uri = describe()
+            taxonomy = self.taxonomy(key)
+            found = {
+                "id": _derived_id(TAXONOMY_NAMESPACE, "term", key, code),
+                "code": code,
+                "name": name,
+                "description": description,
+                "taxonomy": taxonomy["name"],
+                "taxonomy_id": taxonomy["id"],
+                "taxonomy_detail": taxonomy,
+            }
+            if uri:
+                found["term_uri"] = uri
+            self._terms[key, code] = found
+        return found
+
+    def area(self, area) -> dict:
+        return self.term(
+            "area",
+            area.code,
+            lambda: (
+                area.name,
+                _("%(area)s, a local authority district in %(region)s.")
+                % {"area": area.name, "region": area.region.name},
+                GSS_URI.format(code=area.code),
             ),
-            "http://statistics.data.gov.uk/",
-        ),
-    }
-    name, description, uri = taxonomies[key]
-    return {
-        "id": _derived_id(TAXONOMY_NAMESPACE, "taxonomy", key),
-        "name": name,
-        "description": description,
-        "uri": uri,
-    }
+        )
 
+    def kind(self, kind) -> dict:
+        return self.term(
+            "kind",
+            kind.slug,
+            lambda: (
+                kind.name,
+                _("A kind of group: %(name)s.") % {"name": kind.name},
+                f"{self.directory_url}?{urlencode({'kind': kind.slug})}",
+            ),
+        )
 
-def _term(key: str, *, code: str, name: str, description: str, base_url: str, uri: str = ""):
-    taxonomy = _taxonomy(key, base_url=base_url)
-    term = {
-        "id": _derived_id(TAXONOMY_NAMESPACE, "term", key, code),
-        "code": code,
-        "name": name,
-        "description": description,
-        "taxonomy": taxonomy["name"],
-        "taxonomy_id": taxonomy["id"],
-        "taxonomy_detail": taxonomy,
-    }
-    if uri:
-        term["term_uri"] = uri
-    return term
+    def sector(self, sector: str) -> dict:
+        label = Sector(sector).label
+        return self.term(
+            "sector", sector, lambda: (str(label), _("The %(name)s sector.") % {"name": label}, "")
+        )
+
+    def category(self, category) -> dict:
+        return self.term(
+            "category",
+            category.slug,
+            lambda: (
+                category.name,
+                _("Groups working on: %(name)s.") % {"name": category.name},
+                f"{self.directory_url}?{urlencode({'category': category.slug})}",
+            ),
+        )
+
+    def tag(self, tag: str) -> dict:
+        return self.term(
+            "tag", tag, lambda: (tag, _("Tagged “%(tag)s” by the group.") % {"tag": tag}, "")
+        )
 
 
 def _attribute(*, owner_id: str, link_entity: str, link_type: str, term: dict) -> dict:
@@ -117,77 +192,14 @@ def _attribute(*, owner_id: str, link_entity: str, link_type: str, term: dict) -
     }
 
 
-def _area_term(area, *, base_url: str) -> dict:
-    return _term(
-        "area",
-        code=area.code,
-        name=area.name,
-        description=_("%(area)s, a local authority district in %(region)s.")
-        % {"area": area.name, "region": area.region.name},
-        base_url=base_url,
-        uri=GSS_URI.format(code=area.code),
-    )
-
-
-def _organization_attributes(entry: Entry, *, org_id: str, base_url: str) -> list[dict]:
-    directory_url = base_url + reverse("directory:entry_list")
+def _organization_attributes(entry: Entry, *, org_id: str, words: Vocabulary) -> list[dict]:
     terms: list[tuple[str, dict]] = [
-        (
-            "kind",
-            _term(
-                "kind",
-                code=entry.kind.slug,
-                name=entry.kind.name,
-                description=_("A kind of group: %(name)s.") % {"name": entry.kind.name},
-                base_url=base_url,
-                uri=f"{directory_url}?{urlencode({'kind': entry.kind.slug})}",
-            ),
-        ),
-        (
-            "sector",
-            _term(
-                "sector",
-                code=entry.sector,
-                name=str(Sector(entry.sector).label),
-                description=_("The %(name)s sector.") % {"name": Sector(entry.sector).label},
-                base_url=base_url,
-            ),
-        ),
+        ("kind", words.kind(entry.kind)),
+        ("sector", words.sector(entry.sector)),
     ]
-    terms += [
-        (
-            "category",
-            _term(
-                "category",
-                code=category.slug,
-                name=category.name,
-                description=_("Groups working on: %(name)s.") % {"name": category.name},
-                base_url=base_url,
-                uri=f"{directory_url}?{urlencode({'category': category.slug})}",
-            ),
-        )
-        for category in entry.categories.all()
-    ]
-    terms += [
-        (
-            "area_served",
-            _area_term(area, base_url=base_url),
-        )
-        for area in entry.areas_served.all()
-    ]
-    terms += [
-        (
-            "tag",
-            _term(
-                "tag",
-                code=tag,
-                name=tag,
-                description=_("Tagged “%(tag)s” by the group.") % {"tag": tag},
-                base_url=base_url,
-            ),
-        )
-        for tag in entry.tag_list
-    ]
+    terms += [("category", words.category(category)) for category in entry.categories.all()]
+    terms += [("area_served", words.area(area)) for area in entry.areas_served.all()]
+    terms += [("tag", words.tag(tag)) for tag in entry.tag_list]
     return [
         _attribute(owner_id=org_id, link_entity="organization", link_type=link_type, term=term)
         for link_type, term in terms
@@ -197,7 +209,7 @@ def _organization_attributes(entry: Entry, *, org_id: str, base_url: str) -> lis
 # --- Organisations -----------------------------------------------------------
 
 
-def _locations(entry: Entry, *, org_id: str, base_url: str) -> list[dict]:
+def _locations(entry: Entry, *, org_id: str, words: Vocabulary) -> list[dict]:
     """One physical location per place, at its publishable point.
 
     No `addresses`: HSDS requires a street line, city and postcode in each,
@@ -230,7 +242,7 @@ def _locations(entry: Entry, *, org_id: str, base_url: str) -> list[dict]:
                     owner_id=location_id,
                     link_entity="location",
                     link_type="local_authority",
-                    term=_area_term(area, base_url=base_url),
+                    term=words.area(area),
                 )
             ],
         }
@@ -256,13 +268,15 @@ def _identifiers(entry: Entry, *, org_id: str) -> list[dict]:
     return result
 
 
-def entry_hsds_organization(*, entry: Entry, base_url: str) -> dict:
+def entry_hsds_organization(*, entry: Entry, base_url: str, words: Vocabulary | None = None):
     """The entry as an HSDS 3 `organization`. Use on published entries only.
 
     `base_url` is the site's address without a trailing slash (absolute URLs
-    for `uri` and `logo`). Reads only the relations that `hsds_organization_page`
-    prefetches, so a page costs the same number of queries whatever its size.
+    for `uri` and `logo`); pass one `words` for all the entries of a response.
+    Reads only the relations that `hsds_organization_page` prefetches, so a
+    page costs the same number of queries whatever its size.
     """
+    words = words or Vocabulary(base_url=base_url)
     org_id = str(entry.uuid)
     data: dict = {"id": org_id, "name": entry.name, "description": entry.description}
     contact = entry.public_contact
@@ -280,8 +294,8 @@ def entry_hsds_organization(*, entry: Entry, base_url: str) -> dict:
         else []
     )
     data["organization_identifiers"] = _identifiers(entry, org_id=org_id)
-    data["locations"] = _locations(entry, org_id=org_id, base_url=base_url)
-    data["attributes"] = _organization_attributes(entry, org_id=org_id, base_url=base_url)
+    data["locations"] = _locations(entry, org_id=org_id, words=words)
+    data["attributes"] = _organization_attributes(entry, org_id=org_id, words=words)
     return data
 
 
