@@ -1,23 +1,30 @@
-"""Fixtures shared by every app's tests: people in each role, and a clean cache."""
+"""Fixtures shared by every app's tests: people in each role, and clean caches."""
 
 from __future__ import annotations
 
 import importlib
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache(settings):
     # Rate limits live in the cache: one test's failed logins must not leak
     # into the next, so each test gets an empty in-process cache.
+    in_memory = "django.core.cache.backends.locmem.LocMemCache"
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}
+        "default": {"BACKEND": in_memory, "LOCATION": "tests"},
+        "pages": {"BACKEND": in_memory, "LOCATION": "pages"},
     }
+    # Pages are kept until a commit changes something, which the transaction
+    # around most tests never reaches: core/tests/test_pagecache.py tests them.
+    settings.PAGE_CACHE_SECONDS = 0
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

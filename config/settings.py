@@ -190,6 +190,16 @@ else:
         }
     }
 
+# Pages for visitors who are not signed in are kept this many seconds at most,
+# and forgotten as soon as anything changes (core/pagecache.py); 0 turns it off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+# Kept in each process's memory, under a version kept in the shared cache above.
+CACHES["pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "bigsocnorth-pages",
+    "OPTIONS": {"MAX_ENTRIES": 1000},
+}
+
 # --- Background work ------------------------------------------------------
 TASK_QUEUES = ["default", "email"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}

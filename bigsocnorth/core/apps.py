@@ -13,3 +13,15 @@ class CoreConfig(AppConfig):
         # `content.py`, found here the way the admin finds `admin.py`.
         # Core imports no domain app by name.
         autodiscover_modules("content")
+
+        # Any write to the platform's own models makes kept pages out of date.
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from bigsocnorth.core.pagecache import model_written
+
+        for name, signal in (
+            ("post_save", post_save),
+            ("post_delete", post_delete),
+            ("m2m_changed", m2m_changed),
+        ):
+            signal.connect(model_written, dispatch_uid=f"pagecache-{name}")

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from bigsocnorth.core import design as tokens
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.sections import HOME, figures_for, scope_for, sections_for
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,7 @@ HOME_SCOPE_MAX_AGE = 365 * 24 * 3600
 
 
 @require_GET
+@cached_for_visitors(vary_on_cookies=(HOME_SCOPE_COOKIE,))
 def home(request):
     """What is happening now across the North, or near the person, from every installed app."""
     scope = scope_for(HOME, request=request, remembered=request.COOKIES.get(HOME_SCOPE_COOKIE, ""))
@@ -92,6 +94,7 @@ def _rem_to_px(value: str) -> int:
 
 
 @require_GET
+@cached_for_visitors
 def design(request):
     """Every token and component of the design system, as the site uses them."""
     design_tokens = tokens.design_tokens()

@@ -28,6 +28,7 @@ from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET
 
 from bigsocnorth.core.csv import csv_response
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.mapping import exports, registry
 from bigsocnorth.mapping.forms import MapExportForm, MapFilterForm, PlaceGoForm
 from bigsocnorth.mapping.selectors import LIST_NEWEST_MAX, MapQuery, map_item_list
@@ -310,6 +311,7 @@ def _raw_filter_params(request) -> list[tuple[str, str]]:
 
 
 @require_GET
+@cached_for_visitors
 def map_page(request):
     return _map_page(request, template="mapping/map/index.html", embed=False)
 

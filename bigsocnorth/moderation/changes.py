@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Model, prefetch_related_objects
 
+from bigsocnorth.core.pagecache import forget_pages
 from bigsocnorth.moderation import registry
 
 # Set on an instance by lifecycle.status_stamp when that stamp was the
@@ -62,6 +63,7 @@ def content_changed(obj: Model, *, previous_status: str | None) -> Change:
             index.sync(obj)
     if registered.on_change is not None:
         registered.on_change(change)
+    forget_pages()
     return change
 
 
@@ -90,3 +92,4 @@ def bulk_additions_done() -> None:
     for index in registry.indexes():
         if index.bulk_done is not None:
             index.bulk_done()
+    forget_pages()

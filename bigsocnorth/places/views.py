@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.sections import AREA, sections_for
 from bigsocnorth.places import selectors
 from bigsocnorth.places.forms import PlaceSearchForm
@@ -68,6 +69,7 @@ def _extent(bbox: list[float]) -> dict[str, str]:
 
 
 @require_GET
+@cached_for_visitors
 def area_list(request):
     context = {
         "regions": selectors.region_list_with_local_authorities(),
@@ -101,6 +103,7 @@ def place_search(request):
 
 
 @require_GET
+@cached_for_visitors
 def area_detail(request, slug: str):
     area = selectors.area_get_by_slug(slug=slug)
     if area is None:

@@ -7,11 +7,13 @@ from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET
 
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.search import selectors
 from bigsocnorth.search.forms import SearchForm
 
 
 @require_GET
+@cached_for_visitors
 def search(request):
     """Without `q` the empty form; with it, a page of results or what is wrong."""
     searched = "q" in request.GET

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bigsocnorth.core.jsonld import json_ld_script_content
 from bigsocnorth.core.markdown import render_markdown
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.permissions import is_public
@@ -40,6 +41,7 @@ from bigsocnorth.stories.syndication import story_feed_links
 
 
 @require_GET
+@cached_for_visitors
 def story_list(request):
     form = StoryFilterForm(request.GET)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -74,6 +76,7 @@ def story_body_html(story: Story):
 
 
 @require_GET
+@cached_for_visitors
 def story_detail(request, slug: str):
     story = selectors.story_get(user=request.user, slug=slug)
     url = request.build_absolute_uri(story.get_absolute_url())

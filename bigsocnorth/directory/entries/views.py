@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from bigsocnorth.core.jsonld import json_ld_script_content
 from bigsocnorth.core.markdown import render_markdown
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.core.sections import ENTRY, sections_for
 from bigsocnorth.directory.editors import selectors as editor_selectors
@@ -51,6 +52,7 @@ DUPLICATE_CHECK_NAME_MIN = 3
 
 
 @require_GET
+@cached_for_visitors
 def entry_list(request):
     filters = {
         "kind": request.GET.get("kind", "")[:100],
@@ -80,6 +82,7 @@ def entry_list(request):
 
 
 @require_GET
+@cached_for_visitors
 def entry_detail(request, slug: str):
     try:
         entry = selectors.entry_get_for_view(user=request.user, slug=slug)
