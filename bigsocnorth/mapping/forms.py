@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bigsocnorth.core.widgets import QuickSelect
 from bigsocnorth.mapping.geo import (
     MAX_LATITUDE,
     MAX_ZOOM,
@@ -189,7 +190,7 @@ class MapFilterForm(forms.Form):
             attrs={"type": "search", "maxlength": QUERY_MAX_LENGTH, "enterkeyhint": "search"}
         ),
     )
-    area = forms.CharField(label=gettext_lazy("Area"), required=False, widget=forms.Select)
+    area = forms.CharField(label=gettext_lazy("Area"), required=False, widget=QuickSelect)
     layer = OpenMultipleChoiceField(
         label=gettext_lazy("What to show"), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -222,7 +223,7 @@ class MapFilterForm(forms.Form):
         self.fields["since"].widget.choices = [("", _("Any time")), *since_choices().items()]
 
     def with_area_choices(self) -> MapFilterForm:
-        """Fill the area list (two queries), for forms that are shown."""
+        """Fill the area list (read once per process), for forms that are shown."""
         self.fields["area"].widget.choices = area_choices()
         return self
 

@@ -6,23 +6,41 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from bigsocnorth.core.process_cache import BuiltOnce
 from bigsocnorth.places.gazetteer import PLACE_QUERY_MAX_LENGTH
 from bigsocnorth.places.selectors import region_list_with_local_authorities
+
+
+def _area_names() -> list[tuple[str, str, list[tuple[str, str]]]]:
+    return [
+        (
+            region.slug,
+            region.name,
+            [(authority.slug, authority.name) for authority in region.local_authorities.all()],
+        )
+        for region in region_list_with_local_authorities()
+    ]
+
+
+# Areas change only with a migration (places_cache_reset() forgets them).
+_area_names_once = BuiltOnce(_area_names)
 
 
 def area_choices() -> list:
     """Anywhere, then per region: the whole region, then each of its authorities.
 
     For a select of areas by slug (search and the map filter by either).
+    The names are read once per process; only the translated words are not.
     """
     choices: list = [("", gettext("Anywhere in the North"))]
-    for region in region_list_with_local_authorities():
-        options = [(region.slug, gettext("All of %(region)s") % {"region": region.name})]
-        options += [
-            (authority.slug, authority.name) for authority in region.local_authorities.all()
-        ]
-        choices.append((region.name, options))
+    for region_slug, region_name, authorities in _area_names_once.get():
+        options = [(region_slug, gettext("All of %(region)s") % {"region": region_name})]
+        choices.append((region_name, options + authorities))
     return choices
+
+
+def area_choices_reset() -> None:
+    _area_names_once.reset()
 
 
 class PlaceSearchForm(forms.Form):

@@ -99,12 +99,15 @@ def place_list_for_local_authority(
 
 
 def places_cache_reset() -> None:
-    """Forget the per-process area index, gazetteer and drawing (boundaries changed; tests)."""
+    """Forget the per-process area index, gazetteer, drawing and area names (boundaries
+    changed; tests)."""
+    from bigsocnorth.places.forms import area_choices_reset
     from bigsocnorth.places.svg import north_drawing_reset
 
     gazetteer_reset()
     area_index_reset()
     north_drawing_reset()
+    area_choices_reset()
 
 
 def region_list_with_local_authorities() -> QuerySet[Region]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bigsocnorth.core.widgets import QuickSelect
 from bigsocnorth.places.forms import area_choices
 from bigsocnorth.search import selectors
 from bigsocnorth.search.query import SEARCH_QUERY_MAX_LENGTH
@@ -28,7 +29,7 @@ class SearchForm(forms.Form):
     )
     type = forms.CharField(label=_("Type"), required=False, widget=forms.Select)
     category = forms.CharField(label=_("Category"), required=False, widget=forms.Select)
-    area = forms.CharField(label=_("Area"), required=False, widget=forms.Select)
+    area = forms.CharField(label=_("Area"), required=False, widget=QuickSelect)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from bigsocnorth.core.widgets import QuickSelect
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.places.fields import PlaceField
 from bigsocnorth.places.services import PlaceValue
@@ -187,7 +188,7 @@ class ShareLinkForm(forms.Form):
 
 class StoryFilterForm(forms.Form):
     tag = forms.CharField(label=_("Tag"), required=False, max_length=40)
-    area = forms.ChoiceField(label=_("Area"), required=False)
+    area = forms.ChoiceField(label=_("Area"), required=False, widget=QuickSelect)
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     order = forms.ChoiceField(
         label=_("Order"),
