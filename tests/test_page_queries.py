@@ -1,0 +1,106 @@
+"""A page costs what it shows: no page's query count grows with the number of items on it.
+
+Here rather than in one app: each page shows groups, stories, networks and
+places together. Every page is requested with eight of each (more than the
+short lists on area and home pages show, so their "see all" counts are made
+both times), then with three times as many, by a visitor and by someone
+signed in; the second count may not exceed the first. Pages are rendered
+every time (PAGE_CACHE_SECONDS is 0 in tests), so this measures the
+rendering, not the kept page.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from bigsocnorth.directory.models import EntryKind
+from bigsocnorth.directory.networks.services import membership_add
+from bigsocnorth.directory.tests.factories import EntryFactory
+from bigsocnorth.places.models import LocalAuthority
+from bigsocnorth.stories import services as story_services
+from bigsocnorth.stories.services import Action
+
+pytestmark = pytest.mark.django_db
+
+PAGES = [
+    "/",
+    "/?area=leeds",
+    "/directory/",
+    "/directory/?q=group",
+    "{network}",
+    "/stories/",
+    "/map/",
+    "/search/?q=group",
+    "/areas/leeds/",
+    "{profile}",
+    "/api/v1/hsds/organizations",
+]
+
+
+class Site:
+    """Groups in one network, with stories about the network, added in rounds."""
+
+    def __init__(self, author):
+        self.author = author
+        self.leeds = LocalAuthority.objects.get(slug="leeds")
+        self.network = EntryFactory(
+            name="Leeds Community Network",
+            kind=EntryKind.objects.get(slug="network"),
+            located_in=self.leeds,
+            author=author,
+        )
+        self.rounds = 0
+
+    def add(self, count: int) -> None:
+        for _ in range(count):
+            self.rounds += 1
+            member = EntryFactory(
+                name=f"Leeds group {self.rounds}", located_in=self.leeds, author=self.author
+            )
+            member.tags = f"food, group {self.rounds}"
+            member.save()
+            membership_add(actor=self.author, network=self.network, member=member)
+            story_services.story_create(
+                author=self.author,
+                action=Action.PUBLISH,
+                title=f"What the group did, part {self.rounds}",
+                summary="A group's day out.",
+                body="We met on **Saturday**.",
+                latitude=self.leeds.centre_latitude,
+                longitude=self.leeds.centre_longitude,
+                about=[self.network, member],
+                tags="food, group",
+            )
+
+    def path(self, page: str) -> str:
+        return page.format(
+            network=self.network.get_absolute_url(),
+            profile=self.author.profile.get_absolute_url(),
+        )
+
+
+def _counts(client, site: Site) -> dict[str, int]:
+    counts = {}
+    for page in PAGES:
+        path = site.path(page)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        counts[page] = len(queries)
+    return counts
+
+
+@pytest.mark.parametrize("signed_in", [False, True], ids=["visitor", "signed-in"])
+def test_no_page_makes_more_queries_for_more_items(client, moderator, member, password, signed_in):
+    site = Site(author=moderator)
+    if signed_in:
+        client.login(email=member.email, password=password)
+    site.add(8)
+    _counts(client, site)  # once, so what a process loads on first use is loaded
+    few = _counts(client, site)
+    site.add(16)
+    many = _counts(client, site)
+    grown = {page: (few[page], many[page]) for page in PAGES if many[page] > few[page]}
+    assert not grown, f"queries grew with the items shown (few, many): {grown}"
