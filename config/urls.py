@@ -10,6 +10,8 @@ from config.api import api, api_not_found
 from config.api_docs import api_explorer
 
 urlpatterns = [
+    # First: load balancers ask often, and it should not walk every app's URLs.
+    path("healthz", healthz, name="healthz"),
     path("", include("bigsocnorth.core.urls")),
     path("areas/", include("bigsocnorth.places.urls")),
     path("directory/", include("bigsocnorth.directory.urls")),
@@ -28,7 +30,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     # Anything else under the API answers in JSON too, never an HTML page.
     re_path(r"^api/", api_not_found),
-    path("healthz", healthz, name="healthz"),
     # Short on purpose: it goes in every notification email's List-Unsubscribe header.
     path("unsubscribe/<str:token>/", notification_views.unsubscribe, name="unsubscribe"),
     path("admin/", admin.site.urls),

@@ -23,6 +23,10 @@ def _is_active_member(user) -> bool:
 def is_entry_editor(*, user, entry) -> bool:
     if not _is_active_member(user):
         return False
+    # An entry page asks several times; its selector prefetches the editors.
+    prefetched = getattr(entry, "_prefetched_objects_cache", {}).get("editors")
+    if prefetched is not None:
+        return any(editor.pk == user.pk for editor in prefetched)
     return entry.editors.filter(pk=user.pk).exists()
 
 

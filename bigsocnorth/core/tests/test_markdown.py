@@ -66,3 +66,12 @@ def test_images_from_the_given_folder_are_kept_with_their_description():
 def test_images_from_anywhere_else_are_removed(source):
     html = render_markdown(source, images_from=IMAGES)
     assert "<img" not in html
+
+
+def test_a_text_rendered_again_is_the_same_safe_html_and_images_still_depend_on_the_folder():
+    text = "Hi <script>alert(1)</script> ![us](/media/stories/images/a.jpg)"
+    first, again = render_markdown(text), render_markdown(text)
+    assert first == again and "<script>" not in again and "<img" not in again
+    with_images = render_markdown(text, images_from="/media/stories/images/")
+    assert '<img src="/media/stories/images/a.jpg"' in with_images
+    assert "<img" not in render_markdown(text)

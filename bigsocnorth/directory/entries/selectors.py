@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -75,7 +76,12 @@ def entry_get_for_view(*, user, slug: str) -> Entry:
     Raises EntryMoved for an entry merged into another (which the person may
     see), so its old address can redirect.
     """
-    entry = _entries().filter(slug=slug[:220]).first()
+    entries = _entries()
+    if user is not None and user.is_authenticated:
+        # Whether they may edit is asked several times on the page: once here.
+        editors = get_user_model().objects.only("pk")
+        entries = entries.prefetch_related(Prefetch("editors", queryset=editors))
+    entry = entries.filter(slug=slug[:220]).first()
     if entry is None:
         raise Http404
     if entry.merged_into_id is not None:
