@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -79,8 +78,7 @@ def entry_get_for_view(*, user, slug: str) -> Entry:
     entries = _entries()
     if user is not None and user.is_authenticated:
         # Whether they may edit is asked several times on the page: once here.
-        editors = get_user_model().objects.only("pk")
-        entries = entries.prefetch_related(Prefetch("editors", queryset=editors))
+        entries = entries.prefetch_related("editors")
     entry = entries.filter(slug=slug[:220]).first()
     if entry is None:
         raise Http404

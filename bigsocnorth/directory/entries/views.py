@@ -38,6 +38,7 @@ from bigsocnorth.directory.entries.forms import (
 )
 from bigsocnorth.directory.jsonld import entry_json_ld
 from bigsocnorth.directory.models import Entry
+from bigsocnorth.directory.networks import selectors as network_selectors
 from bigsocnorth.directory.permissions import (
     can_ask_to_edit,
     can_edit_entry,
@@ -133,6 +134,8 @@ def entry_detail(request, slug: str):
             "canonical_url": url,
             # What other types show about the entry: its stories, and more to come.
             "sections": sections_for(ENTRY, obj=entry, user=user),
+            "network_members": network_selectors.network_members_section(user=user, entry=entry),
+            "entry_networks": network_selectors.entry_networks_section(user=user, entry=entry),
             # Plain text for meta tags; the template escapes it.
             "summary": Truncator(html.unescape(strip_tags(description_html))).chars(200),
         },

@@ -18,6 +18,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bigsocnorth.directory.models import Entry, Membership, RequestStatus
+from bigsocnorth.directory.permissions import can_edit_entry, can_manage_network_members
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.permissions import (
     check_view_permission,
@@ -429,3 +430,39 @@ def _one_line(text: str) -> str:
     if len(text) > _DESCRIPTION_MAX:
         text = text[: _DESCRIPTION_MAX - 1].rstrip() + "…"
     return text
+
+
+# --- The two network parts of an entry's page ----------------------------------------
+
+
+def network_members_section(*, user, entry: Entry) -> dict | None:
+    """A network's members, and for its editors the requests waiting; None if not a network.
+
+    A fixed number of queries whatever the number of members.
+    """
+    if not entry.kind.is_network:
+        return None
+    can_manage = can_manage_network_members(user=user, network=entry)
+    return {
+        "network": entry,
+        "memberships": network_members(user=user, network=entry),
+        "can_manage": can_manage,
+        "waiting": network_requests_waiting(network=entry) if can_manage else [],
+    }
+
+
+def entry_networks_section(*, user, entry: Entry) -> dict | None:
+    """The networks an entry belongs to, and for its editors their requests to join.
+
+    None when there is nothing to show (in no network, and not theirs to change).
+    """
+    can_edit = can_edit_entry(user=user, entry=entry)
+    memberships = entry_networks(user=user, entry=entry)
+    if not memberships and not can_edit:
+        return None
+    return {
+        "entry": entry,
+        "memberships": memberships,
+        "can_edit": can_edit,
+        "requests": entry_requests_open(member=entry) if can_edit else [],
+    }

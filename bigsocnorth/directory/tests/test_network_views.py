@@ -7,13 +7,14 @@ import re
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.template import Context, Template
+from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.directory.models import EntryKind, Membership, RequestStatus
+from bigsocnorth.directory.networks import selectors as network_selectors
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 
@@ -252,11 +253,20 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas(client, network):
 # --- Sections on entry pages -----------------------------------------------------------
 
 
-def _render_section(tag, entry, user):
+_SECTIONS = {
+    "network_members_section": "directory/network_sections/_members.html",
+    "entry_networks_section": "directory/network_sections/_networks.html",
+}
+
+
+def _render_section(name, entry, user):
+    """One network part of the entry page, as the entry view prepares and includes it."""
     request = RequestFactory().get(entry.get_absolute_url())
     request.user = user
-    template = Template("{% load network_tags %}{% " + tag + " entry %}")
-    return template.render(Context({"request": request, "entry": entry, "csrf_token": "t"}))
+    section = getattr(network_selectors, name)(user=user, entry=entry)
+    if section is None:
+        return ""
+    return render_to_string(_SECTIONS[name], {"section": section}, request=request)
 
 
 def test_network_page_lists_members_with_role_and_since(client, network, group):
