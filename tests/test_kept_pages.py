@@ -61,3 +61,16 @@ def test_open_data_is_kept_for_everyone_until_an_entry_changes(client):
     entry.save()
     renamed = client.get("/api/v1/hsds/organizations").json()
     assert [org["name"] for org in renamed["contents"]] == ["Tyneside Repair Café"]
+
+
+def test_api_lists_are_kept_for_anonymous_callers_and_follow_changes(client):
+    entry = EntryFactory(name="Whitby Lifeboat Friends")
+    names = [item["name"] for item in client.get("/api/v1/directory/entries").json()["items"]]
+    assert "Whitby Lifeboat Friends" in names
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/api/v1/directory/entries")
+    assert len(queries) == 0
+    entry.name = "Whitby Lifeboat Supporters"
+    entry.save()
+    names = [item["name"] for item in client.get("/api/v1/directory/entries").json()["items"]]
+    assert "Whitby Lifeboat Supporters" in names

@@ -22,6 +22,7 @@ from bigsocnorth.accounts import selectors, services
 from bigsocnorth.accounts.forms import AccountDeleteForm, ApiTokenCreateForm, ProfileForm
 from bigsocnorth.accounts.models import ApiToken
 from bigsocnorth.core.markdown import render_markdown
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.sections import PROFILE, sections_for
 
 # The new token's secret waits here between the POST that made it and the one
@@ -107,6 +108,7 @@ def api_token_revoke(request, token_id: int):
 
 
 @require_GET
+@cached_for_visitors
 def profile_detail(request, handle: str):
     profile = selectors.profile_get_public(handle=handle, viewer=request.user)
     if profile is None:

@@ -15,7 +15,7 @@ or calls `forget_pages()` itself. So a page is never stale after an edit, and
 nothing needs to know which page shows what.
 
 A response is kept only when it is safe to share: a GET for someone not signed
-in, answered 200, that set no cookie, used no CSRF token (a form that posts
+in and sending no API token, answered 200, that set no cookie, used no CSRF token (a form that posts
 needs the visitor's own token) and had no messages to show. Pages are kept
 in each process's memory (caches["pages"]), never in the shared cache: they
 are large, and the version keeps the processes consistent.
@@ -96,7 +96,8 @@ def model_written(sender, **kwargs) -> None:
 
 def _key(request: HttpRequest, vary_on_cookies: tuple[str, ...]) -> str:
     cookies = "&".join(f"{name}={request.COOKIES.get(name, '')}" for name in vary_on_cookies)
-    raw = f"{request.get_full_path()}|{cookies}"
+    # The whole address: pages name themselves absolutely (canonical links, feeds).
+    raw = f"{request.build_absolute_uri()}|{cookies}"
     digest = hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
     return f"page:{content_version()}:{digest}"
 
@@ -104,6 +105,9 @@ def _key(request: HttpRequest, vary_on_cookies: tuple[str, ...]) -> str:
 def _may_share(request: HttpRequest) -> bool:
     """Whether this request may be answered with, and may leave, a shared page."""
     if request.method not in {"GET", "HEAD"} or request.headers.get("HX-Request"):
+        return False
+    # An API caller with a token may be shown more than everyone else.
+    if request.headers.get("Authorization"):
         return False
     # Messages wait in a cookie, or in the session of someone with one.
     if request.COOKIES.get("messages"):

@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.mapping import selectors
 
 router = Router(tags=["map"])
@@ -48,6 +50,7 @@ def checked_query(params: dict, *, max_cells: int | None = selectors.MAX_VIEWPOR
         raise HttpError(400, " ".join(problems.values())) from None
 
 
+@decorate_view(cached_for_visitors)
 @router.get(
     "/map",
     response={200: MapFeatureCollection, 400: MapProblem},

@@ -10,8 +10,10 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
+from ninja.decorators import decorate_view
 from ninja.errors import HttpError
 
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.places import selectors
 from bigsocnorth.places.models import LocalAuthority, Region
 from bigsocnorth.places.outlines import area_outlines_get
@@ -70,6 +72,7 @@ def _page_url(request: HttpRequest, page: int) -> str:
     return request.build_absolute_uri(f"{request.path}?{params.urlencode()}")
 
 
+@decorate_view(cached_for_visitors)
 @router.get(
     "/areas",
     response={200: AreaPage, 404: Message},

@@ -9,7 +9,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
+from ninja.decorators import decorate_view
 
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.search import selectors
 from bigsocnorth.search.query import SEARCH_QUERY_MAX_LENGTH, SEARCH_QUERY_MAX_WORDS
 
@@ -75,6 +77,7 @@ class SearchPage(Schema):
     items: list[SearchItem]
 
 
+@decorate_view(cached_for_visitors)
 @router.get(
     "/search",
     response={200: SearchPage, 400: SearchMessage},

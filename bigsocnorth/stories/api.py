@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from bigsocnorth.accounts.auth import api_read_auth
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.schemas import Message
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories import selectors
@@ -108,6 +110,7 @@ def _story_out(request: HttpRequest, story: Story) -> dict:
     }
 
 
+@decorate_view(cached_for_visitors)
 @router.get(
     "/stories",
     response={200: StoryPage},

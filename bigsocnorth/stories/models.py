@@ -152,6 +152,10 @@ class Story(Tagged, ModeratedContent):
                 fields=["status", "local_authority", "-published_at", "-id"],
                 name="story_area_idx",
             ),
+            # A person's profile: their newest stories.
+            models.Index(
+                fields=["author", "status", "-published_at", "-id"], name="story_author_idx"
+            ),
         ]
         constraints = [
             # Drafts do not count: someone's abandoned draft must not stop

@@ -138,3 +138,21 @@ def test_the_version_changes_once_a_transaction_commits_and_not_if_it_rolls_back
         forget_pages()
         raise RuntimeError
     assert content_version() == after
+
+
+def test_api_callers_with_a_token_are_never_served_a_kept_response():
+    counting = CountingView()
+    view = cached_for_visitors(counting)
+    _get(view)
+    _get(view, Authorization="Bearer a-token")
+    assert counting.calls == 2
+
+
+def test_each_host_name_keeps_its_own_page(settings):
+    settings.ALLOWED_HOSTS = ["testserver", "www.example.org"]
+    counting = CountingView(lambda request: request.build_absolute_uri())
+    view = cached_for_visitors(counting)
+    assert _get(view).content == b"http://testserver/somewhere/"
+    request = RequestFactory().get("/somewhere/", HTTP_HOST="www.example.org")
+    request.user = AnonymousUser()
+    assert view(request).content == b"http://www.example.org/somewhere/"

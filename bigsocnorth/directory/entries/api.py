@@ -9,8 +9,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponsePermanentRedirect
 from django.urls import reverse
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 
 from bigsocnorth.accounts.auth import api_read_auth
+from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.schemas import Message
 from bigsocnorth.directory.entries import selectors
 from bigsocnorth.directory.models import Entry
@@ -104,6 +106,7 @@ def _entry_out(request: HttpRequest, entry: Entry) -> dict:
     }
 
 
+@decorate_view(cached_for_visitors)
 @router.get(
     "/directory/entries",
     response={200: EntryPage},
