@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -118,6 +119,7 @@ def _may_share(request: HttpRequest) -> bool:
 
 
 def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
     return (
         response.status_code == 200
         and not response.streaming
@@ -126,6 +128,9 @@ def _shareable(request: HttpRequest, response: HttpResponse) -> bool:
         and "private" not in response.get("Cache-Control", "")
         and "no-store" not in response.get("Cache-Control", "")
         and not request.user.is_authenticated
+        # The view remembered something for this visitor, or told them something.
+        and not (session is not None and session.modified)
+        and not len(get_messages(request))
     )
 
 

@@ -8,9 +8,12 @@ shows real pages kept and forgotten as content changes.
 from __future__ import annotations
 
 import pytest
+from django.contrib import messages
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.signed_cookies import SessionStore
 from django.db import connection, transaction
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
@@ -156,3 +159,26 @@ def test_each_host_name_keeps_its_own_page(settings):
     request = RequestFactory().get("/somewhere/", HTTP_HOST="www.example.org")
     request.user = AnonymousUser()
     assert view(request).content == b"http://www.example.org/somewhere/"
+
+
+def _tells_the_visitor(request):
+    messages.info(request, "Your search found nothing.")
+    return HttpResponse("told")
+
+
+def _remembers_for_the_visitor(request):
+    request.session["seen"] = True
+    return HttpResponse("remembered")
+
+
+@pytest.mark.parametrize("body", [_tells_the_visitor, _remembers_for_the_visitor])
+def test_a_page_that_tells_the_visitor_something_or_remembers_it_is_not_kept(body):
+    counting = CountingView(lambda request: body(request).content)
+    view = cached_for_visitors(counting)
+    for _ in range(2):
+        request = RequestFactory().get("/somewhere/")
+        request.user = AnonymousUser()
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)
+        view(request)
+    assert counting.calls == 2
