@@ -410,21 +410,24 @@ class Load:
     errors: int  # non-2xx/3xx answers and socket errors
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
 def _wrk(port: int, path: str, seconds: int) -> Load:
     output = subprocess.run(
         [
             WRK, f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency",
-            f"http://127.0.0.1:{port}{path}",
+            # A slow page's latency counted, not dropped as a timeout (2 s by default).
+            "--timeout", "30s", f"http://127.0.0.1:{port}{path}",
         ],
         check=True, capture_output=True, text=True,
     ).stdout  # fmt: skip
 
     def latency(percent: int) -> float:
-        value, unit = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s)$", output, re.M).groups()
-        return float(value) * _UNITS[unit]
+        found = re.search(rf"^\s+{percent}%\s+([\d.]+)(us|ms|s|m|h)\s*$", output, re.M)
+        if found is None:
+            raise RuntimeError(f"wrk on {path} gave no {percent}th percentile:\n{output}")
+        return float(found.group(1)) * _UNITS[found.group(2)]
 
     errors = sum(
         int(n)
