@@ -96,17 +96,28 @@ def network_member_page(
 
 
 def entry_networks(*, user, entry: Entry) -> list[Membership]:
-    """Approved memberships of `entry` in networks the person may see, by network name."""
-    return list(
+    """Approved memberships of `entry` in networks the person may see, by network name.
+
+    Two queries, each from an index: the entry's few memberships, then which
+    of their networks the person may see. As one query with the visible
+    entries as a subquery, the database listed every published entry first
+    (34 ms with 100,000 of them).
+    """
+    memberships = list(
         Membership.objects.filter(
-            member=entry,
-            status=RequestStatus.APPROVED,
-            network__kind__is_network=True,
-            network__in=_visible_entries(user=user),
+            member=entry, status=RequestStatus.APPROVED, network__kind__is_network=True
         )
         .select_related("network__kind")
         .order_by("network__name", "network__pk")
     )
+    if not memberships:
+        return []
+    visible = set(
+        _visible_entries(user=user)
+        .filter(pk__in=[membership.network_id for membership in memberships])
+        .values_list("pk", flat=True)
+    )
+    return [membership for membership in memberships if membership.network_id in visible]
 
 
 def network_requests_waiting(*, network: Entry) -> list[Membership]:
