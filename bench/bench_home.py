@@ -21,6 +21,7 @@ from django.core.management import call_command
 from django.db import connection, transaction
 from django.test import Client
 
+from bench.copies import story_copy
 from bench.database import own_database
 from bench.timing import Timing, time_each
 
@@ -100,18 +101,7 @@ def _copy_stories(copies: int) -> int:
     originals = list(Story.objects.all())
     made = 0
     for copy in range(1, copies + 1):
-        new = []
-        for story in originals:
-            clone = Story(**{
-                field.attname: getattr(story, field.attname)
-                for field in Story._meta.concrete_fields
-                if not field.primary_key
-            })  # fmt: skip
-            clone.slug = f"{story.slug}-{copy}"[:220]
-            clone.uuid = uuid.uuid4()
-            clone.canonical_url = f"{story.canonical_url}#{copy}" if story.canonical_url else ""
-            clone.feed_item_id = f"{story.feed_item_id}#{copy}" if story.feed_item_id else ""
-            new.append(clone)
+        new = [story_copy(story, copy) for story in originals]
         Story.objects.bulk_create(new, batch_size=500)
         made += len(new)
     return made

@@ -82,11 +82,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.copies import story_copy
 from bench.timing import Timing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -516,19 +516,7 @@ def _copy_stories(copies: int) -> int:
         with transaction.atomic():
             pairs = []
             for copy in range(first, min(copies, first + batch - 1) + 1):
-                for story in originals:
-                    clone = Story(**{
-                        field.attname: getattr(story, field.attname)
-                        for field in Story._meta.concrete_fields
-                        if not field.primary_key
-                    })  # fmt: skip
-                    clone.slug = f"{story.slug}-{copy}"[:220]
-                    clone.uuid = uuid.uuid4()
-                    if story.canonical_url:
-                        clone.canonical_url = f"{story.canonical_url}#{copy}"
-                    if story.feed_item_id:
-                        clone.feed_item_id = f"{story.feed_item_id}#{copy}"
-                    pairs.append((story.pk, clone))
+                pairs += [(story.pk, story_copy(story, copy)) for story in originals]
             Story.objects.bulk_create([clone for _, clone in pairs], batch_size=500)
             clones_of: dict[int, list[int]] = {}
             for original, clone in pairs:
