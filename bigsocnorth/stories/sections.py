@@ -10,7 +10,11 @@ from bigsocnorth.core.sections import Section
 from bigsocnorth.directory.permissions import can_edit_entry
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.stories.models import Story
-from bigsocnorth.stories.selectors import published_stories, stories_filter, story_list_for_area
+from bigsocnorth.stories.selectors import (
+    published_story_cards,
+    stories_filter,
+    story_list_for_area,
+)
 from bigsocnorth.stories.syndication import story_feed_links
 
 AREA_PAGE_STORIES = 6
@@ -42,7 +46,7 @@ def entry_stories_section(*, obj, user) -> Section | None:
     """
     if not is_public(obj):
         return None
-    stories = list(stories_filter(published_stories(), entry=obj)[:ENTRY_PAGE_STORIES])
+    stories = list(stories_filter(published_story_cards(), entry=obj)[:ENTRY_PAGE_STORIES])
     feed_source_url = (
         reverse("stories:feed_source", kwargs={"slug": obj.slug})
         if obj.feed_url and can_edit_entry(user=user, entry=obj)
@@ -63,7 +67,7 @@ def entry_stories_section(*, obj, user) -> Section | None:
 
 def author_stories_section(*, obj, user) -> Section | None:
     """The stories a person told, published ones only (drafts are on their contributions page)."""
-    stories = list(published_stories().filter(author=obj)[:AUTHOR_PAGE_STORIES])
+    stories = list(published_story_cards().filter(author=obj)[:AUTHOR_PAGE_STORIES])
     if not stories:
         return None
     return Section(template="stories/includes/author_stories.html", context={"stories": stories})
@@ -76,7 +80,7 @@ def _list_url(area) -> str:
 
 def home_stories_section(*, obj, user) -> Section | None:
     """The newest published stories across the North, or in the area chosen."""
-    stories = list(stories_filter(published_stories(), area=obj)[:HOME_PAGE_STORIES])
+    stories = list(stories_filter(published_story_cards(), area=obj)[:HOME_PAGE_STORIES])
     if not stories:
         return None
     return Section(

@@ -32,6 +32,30 @@ def published_stories() -> QuerySet[Story]:
     return _stories().public().order_by("-published_at", "-pk")
 
 
+# What a story card (stories/includes/story_card.html) shows, and nothing more:
+# lists make up to 20 cards, and every column read and model made costs
+# (docs/benchmarks.md). A field added to the card goes here too; a missing one
+# costs a query per card, which tests/test_page_queries.py catches.
+_CARD_FIELDS = (
+    "id", "status", "kind", "title", "slug", "summary", "published_at", "is_new_voice",
+    "image", "image_width", "image_height", "image_alt", "source_name",
+    "author__id", "author__profile__id", "author__profile__display_name",
+    "on_behalf_of__id", "on_behalf_of__status", "on_behalf_of__name", "on_behalf_of__slug",
+    "local_authority__id", "local_authority__name", "local_authority__slug",
+)  # fmt: skip
+
+
+def _story_cards() -> QuerySet[Story]:
+    return Story.objects.select_related("author__profile", "on_behalf_of", "local_authority").only(
+        *_CARD_FIELDS
+    )
+
+
+def published_story_cards() -> QuerySet[Story]:
+    """Published stories, newest first, with only what their cards show."""
+    return _story_cards().public().order_by("-published_at", "-pk")
+
+
 def stories_filter(
     stories: QuerySet[Story],
     *,
@@ -84,7 +108,7 @@ def story_list(
     per_page: int = PER_PAGE,
 ) -> Page:
     """A page of published stories, newest first, or new voices first when asked."""
-    stories = stories_filter(published_stories(), tag=tag, area=area, kind=kind)
+    stories = stories_filter(published_story_cards(), tag=tag, area=area, kind=kind)
     order = ["-published_at", "-pk"]
     if new_voices_first:
         order = ["-is_new_voice", *order]
@@ -96,7 +120,7 @@ def story_list(
         paginator.count = StoryTag.objects.filter(tag=tag_fold(tag)).count()
     found = paginator.get_page(page)
     ids = list(found.object_list)
-    rows = _stories().in_bulk(ids)
+    rows = _story_cards().in_bulk(ids)
     found.object_list = [rows[pk] for pk in ids if pk in rows]
     return found
 
@@ -112,7 +136,7 @@ def story_get(*, user, slug: str) -> Story:
 
 
 def story_list_for_area(*, area, limit: int) -> tuple[list[Story], int]:
-    stories = stories_filter(published_stories(), area=area)
+    stories = stories_filter(published_story_cards(), area=area)
     first = list(stories[:limit])
     # A short first page is all of them: no second query to count.
     return first, (len(first) if len(first) < limit else stories.count())
