@@ -95,12 +95,17 @@ def model_written(sender, **kwargs) -> None:
         forget_pages()
 
 
+def _versioned_key(kind: str, *parts: object) -> str:
+    """A key under the current content version: a new version makes every old key unused."""
+    raw = "|".join(str(part) for part in parts)
+    digest = hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
+    return f"{kind}:{content_version()}:{digest}"
+
+
 def _key(request: HttpRequest, vary_on_cookies: tuple[str, ...]) -> str:
     cookies = "&".join(f"{name}={request.COOKIES.get(name, '')}" for name in vary_on_cookies)
     # The whole address: pages name themselves absolutely (canonical links, feeds).
-    raw = f"{request.build_absolute_uri()}|{cookies}"
-    digest = hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
-    return f"page:{content_version()}:{digest}"
+    return _versioned_key("page", request.build_absolute_uri(), cookies)
 
 
 def _may_share(request: HttpRequest) -> bool:
@@ -174,9 +179,7 @@ def remembered[T](name: str, build: Callable[[], T], *parts: object) -> T:
     `name` and `parts` tell one value from another."""
     if not enabled():
         return build()
-    raw = "|".join(repr(part) for part in parts)
-    digest = hashlib.blake2b(raw.encode(), digest_size=20).hexdigest()
-    key = f"data:{content_version()}:{name}:{digest}"
+    key = _versioned_key("data", name, *(repr(part) for part in parts))
     pages = caches["pages"]
     found = pages.get(key)
     if found is None:
