@@ -7,14 +7,12 @@ made from settings.SITE_URL, never from the request's Host header, so a
 forged header cannot plant another site's links in what readers cache.
 
 Public pieces: `story_feed_view` (the view the URLs use), `story_feed_links`
-(the discovery links a page's head needs), `JsonFeed` (a feed generator for
-JSON Feed 1.1) and `FEED_FORMATS`.
+(the discovery links a page's head needs) and `FEED_FORMATS`.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -30,6 +28,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import conditional_page, require_safe
 
+from bigsocnorth.core.feeds import JsonFeed, absolute_url
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.directory.entries.selectors import EntryMoved, entry_get_for_view
 from bigsocnorth.directory.models import Entry
@@ -40,14 +39,6 @@ from bigsocnorth.stories.models import Story, StoryKind
 from bigsocnorth.stories.selectors import published_stories, stories_filter
 
 FEED_SIZE = 50
-JSON_FEED_VERSION = "https://jsonfeed.org/version/1.1"
-
-
-def absolute_url(path: str) -> str:
-    """An address on this site, made from SITE_URL (a path, or already absolute)."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return f"{settings.SITE_URL}{path}"
 
 
 # --- Feed generators ----------------------------------------------------------
@@ -73,72 +64,6 @@ class StoryAtomFeed(feedgenerator.Atom1Feed):
 
 class StoryRssFeed(feedgenerator.Rss201rev2Feed):
     """RSS 2.0; the description carries the whole item (summary and story) as HTML."""
-
-
-class JsonFeed(feedgenerator.SyndicationFeed):
-    """JSON Feed 1.1 (https://jsonfeed.org/version/1.1).
-
-    Reads the same feed and item values as Django's XML generators, plus
-    the item keywords `content_html`, `summary_text`, `external_url` and
-    `image_url` passed by StoryFeed.item_extra_kwargs.
-    """
-
-    content_type = "application/feed+json; charset=utf-8"
-
-    def write(self, outfile, encoding):
-        outfile.write(json.dumps(self.as_dict(), ensure_ascii=False, indent=1))
-
-    def as_dict(self) -> dict:
-        feed = self.feed
-        data: dict = {
-            "version": JSON_FEED_VERSION,
-            "title": str(feed["title"]),
-            "home_page_url": feed["link"],
-            "feed_url": feed["feed_url"],
-        }
-        if feed.get("description"):
-            data["description"] = str(feed["description"])
-        if feed.get("language"):
-            data["language"] = str(feed["language"])
-        if feed.get("author_name"):
-            data["authors"] = [_json_author(feed["author_name"], feed.get("author_link"))]
-        data["items"] = [self._item(item) for item in self.items]
-        return data
-
-    @staticmethod
-    def _item(item: dict) -> dict:
-        data: dict = {
-            "id": str(item["unique_id"]),
-            "url": item["link"],
-            "title": str(item["title"]),
-        }
-        if item.get("external_url"):
-            data["external_url"] = item["external_url"]
-        # The spec wants content_html or content_text on every item.
-        if item.get("content_html"):
-            data["content_html"] = str(item["content_html"])
-        else:
-            data["content_text"] = str(item.get("summary_text") or item["title"])
-        if item.get("summary_text"):
-            data["summary"] = str(item["summary_text"])
-        if item.get("image_url"):
-            data["image"] = item["image_url"]
-        if item.get("pubdate"):
-            data["date_published"] = item["pubdate"].isoformat()
-        if item.get("updateddate"):
-            data["date_modified"] = item["updateddate"].isoformat()
-        if item.get("categories"):
-            data["tags"] = [str(tag) for tag in item["categories"]]
-        if item.get("author_name"):
-            data["authors"] = [_json_author(item["author_name"], item.get("author_link"))]
-        return data
-
-
-def _json_author(name, link) -> dict:
-    author = {"name": str(name)}
-    if link:
-        author["url"] = link
-    return author
 
 
 class FeedFormat:

@@ -13,12 +13,13 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 
+from bigsocnorth.core.feeds import JSON_FEED_VERSION
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.stories.models import Story, StoryKind
 from bigsocnorth.stories.services import story_tags_sync
-from bigsocnorth.stories.syndication import FEED_SIZE, JSON_FEED_VERSION
+from bigsocnorth.stories.syndication import FEED_SIZE
 
 pytestmark = pytest.mark.django_db
 
