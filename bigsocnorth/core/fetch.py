@@ -242,6 +242,33 @@ def _parse(url: str) -> httpx.URL:
     return parsed.copy_with(fragment=None)  # never sent to a server anyway
 
 
+# Names that always mean this machine or its network, whatever DNS says.
+_LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
+
+
+def url_refusal(url: str) -> str | None:
+    """Why a web address a person gives may not be kept as a public link, or None.
+
+    Checked without DNS when the address is given (a form, the API): not a
+    web address, a password in it, a private or local address written out,
+    or a name that only means a local network. What a public name resolves
+    to is checked again by `fetch`, every time anything is fetched.
+    """
+    try:
+        parsed = _parse(url)
+    except FetchRefused as refused:
+        return str(refused)
+    host = parsed.host.lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if "." not in host or host in _LOCAL_NAMES or host.endswith(_LOCAL_SUFFIXES):
+            return "That address is on a local network, not a public website."
+        return None
+    return address_refusal(address)
+
+
 def _check_and_resolve(url: httpx.URL, *, resolve: Resolver, allowed: tuple) -> IPAddress:
     """The one address to connect to, after every address of the host was checked."""
     host = url.raw_host.decode("ascii")  # IDNA-encoded, as DNS and TLS see it

@@ -1,0 +1,37 @@
+"""How often someone may do something: counted in the shared cache, per key and window.
+
+Used where a person without an account can write (reporting a cut): the
+count lives in the default cache, which every web and worker process
+shares, so a flood spread over processes is still one count.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+
+from django.core.cache import cache
+
+
+def client_address(request) -> str:
+    """The address the request came from, as the app server saw it."""
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def rate_limit_hit(*, action: str, who: str, limit: int, per_seconds: int) -> bool:
+    """Count one attempt; True when `who` has already made `limit` in this window.
+
+    The window is fixed (it starts at a multiple of `per_seconds`), which is
+    enough to stop a flood and costs one cache write per attempt.
+    """
+    window = int(time.time()) // per_seconds
+    digest = hashlib.sha256(f"{action}:{who}".encode()).hexdigest()[:32]
+    key = f"ratelimit:{action}:{digest}:{window}"
+    if cache.add(key, 1, timeout=per_seconds + 5):
+        return limit < 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=per_seconds + 5)
+        count = 1
+    return count > limit
