@@ -35,6 +35,11 @@ class RegisteredType:
     # Relations the indexes read, loaded fresh once per change (rather than
     # once per index) so a change costs the same whatever the number of indexes.
     refresh: Sequence[str] = ()
+    # For a part of another type (a timeline entry of a cut, a reply in a
+    # topic): the attribute naming its parent. A part is moderated (review,
+    # flags, the audit log) but shown on its parent's page, not on its own:
+    # it is not searched, mapped or sectioned by itself.
+    part_of: str = ""
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,7 @@ def register(
     title_attr: str = "name",
     on_change: ChangeHook | None = None,
     refresh: Sequence[str] = (),
+    part_of: str = "",
 ) -> None:
     """Make a ModeratedContent subclass known to the lifecycle, flags, the queue and indexes.
 
@@ -71,7 +77,11 @@ def register(
     indexes are up to date. Registering twice replaces.
     """
     _registry[model] = RegisteredType(
-        model=model, title_attr=title_attr, on_change=on_change, refresh=tuple(refresh)
+        model=model,
+        title_attr=title_attr,
+        on_change=on_change,
+        refresh=tuple(refresh),
+        part_of=part_of,
     )
 
 

@@ -64,6 +64,13 @@ def test_every_content_type_is_registered_everywhere_it_must_be(model):
     registered = moderation_registry.registered_type_for(model)
     assert registered is not None, f"{model.__name__} is not registered with moderation"
     assert hasattr(model, registered.title_attr)
+    if registered.part_of:
+        # A part (a timeline entry, a reply) shows on its parent's page: the
+        # parent is registered content, and the part links to its place there.
+        parent = model._meta.get_field(registered.part_of).related_model
+        assert moderation_registry.is_registered(parent)
+        assert hasattr(model, "get_absolute_url")
+        return
     assert search_registry.searchable_type_for_model(model) is not None
     # Located content is on the map, where only published things show.
     layer = map_registry.layer_for_model(model)
