@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, ValidationError
 
 from bigsocnorth.accounts.api import router as accounts_router
+from bigsocnorth.cuts.api import router as cuts_router
 from bigsocnorth.directory.entries.api import router as directory_router
 from bigsocnorth.directory.networks.api import router as directory_network_router
 from bigsocnorth.directory.opendata.api import router as directory_hsds_router
@@ -109,6 +110,7 @@ api.add_router("/", directory_hsds_router)
 api.add_router("/", directory_network_router)
 api.add_router("/", mapping_router)
 api.add_router("/", stories_router)
+api.add_router("/", cuts_router)
 
 
 def api_not_found(request, *args, **kwargs):

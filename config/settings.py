@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "bigsocnorth.mapping",
     "bigsocnorth.directory",
     "bigsocnorth.stories",
+    "bigsocnorth.cuts",
     "bigsocnorth.notifications",
 ]
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("areas/", include("bigsocnorth.places.urls")),
     path("directory/", include("bigsocnorth.directory.urls")),
     path("stories/", include("bigsocnorth.stories.urls")),
+    path("cuts/", include("bigsocnorth.cuts.urls")),
     # The demo's news feeds at /demo/feeds/<name>.xml, only when SERVE_DEMO_FEEDS is on.
     path("", include("bigsocnorth.stories.demo_feed_urls")),
     path("search/", include("bigsocnorth.search.urls")),

@@ -11,14 +11,18 @@ rendering, not the kept page.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bigsocnorth.cuts import services as cut_services
 from bigsocnorth.directory.models import EntryKind
 from bigsocnorth.directory.networks.services import membership_add
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.places.models import LocalAuthority
+from bigsocnorth.places.services import PlaceValue
 from bigsocnorth.stories import services as story_services
 from bigsocnorth.stories.services import Action
 
@@ -36,11 +40,22 @@ PAGES = [
     "/areas/leeds/",
     "{profile}",
     "/api/v1/hsds/organizations",
+    "/cuts/",
+    "/cuts/?area=leeds&state=open",
+    "{cut}",
+    "/cuts/due/",
+    "/cuts/dashboards/",
+    "/cuts/dashboards/council/leeds/",
+    "/cuts/feed.atom",
+    "/api/v1/cuts",
 ]
 
 
 class Site:
-    """Groups in one network, with stories about the network, added in rounds."""
+    """Groups in one network, with stories about the network and cuts to them, added in rounds.
+
+    Each round also adds an entry, with evidence, to one cut's timeline.
+    """
 
     def __init__(self, author):
         self.author = author
@@ -52,6 +67,7 @@ class Site:
             author=author,
         )
         self.rounds = 0
+        self.cut = None
 
     def add(self, count: int) -> None:
         for _ in range(count):
@@ -73,11 +89,40 @@ class Site:
                 about=[self.network, member],
                 tags="food, group",
             )
+            cut = cut_services.cut_report(
+                author=self.author,
+                values={
+                    "title": f"Grant to group {self.rounds}",
+                    "summary": "The council plans to end it.",
+                    "entry": member,
+                    "kind": "funding",
+                    "sector": "youth",
+                    "money_yearly": "£12,000",
+                    "decision_due_on": date.today() + timedelta(days=10 + self.rounds),
+                    "place": PlaceValue(
+                        name="Armley",
+                        local_authority=self.leeds,
+                        latitude=self.leeds.centre_latitude,
+                        longitude=self.leeds.centre_longitude,
+                    ),
+                },
+                links=["https://council.example/minutes"],
+            )
+            self.cut = self.cut or cut
+            cut_services.timeline_entry_add(
+                author=self.author,
+                cut=self.cut,
+                kind="news",
+                happened_on=date.today(),
+                text=f"Meeting number {self.rounds}.",
+                links=[f"https://news.example/{self.rounds}"],
+            )
 
     def path(self, page: str) -> str:
         return page.format(
             network=self.network.get_absolute_url(),
             profile=self.author.profile.get_absolute_url(),
+            cut=self.cut.get_absolute_url(),
         )
 
 

@@ -229,15 +229,15 @@ def test_profile_of_someone_who_has_not_confirmed_their_email_is_not_shown(clien
     assert response.status_code == 404
 
 
-def test_public_profile_takes_two_queries(client, django_assert_num_queries, area):
+def test_public_profile_takes_a_query_per_section(client, django_assert_num_queries, area):
     person = UserFactory()
     person.profile.home_area = area
     person.profile.links = ["https://a.example.org", "https://b.example.org"]
     person.profile.save()
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
 
-    # The profile, and the stories they told.
-    with django_assert_num_queries(2):
+    # The profile, the stories they told and the cuts they reported.
+    with django_assert_num_queries(3):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -252,8 +252,8 @@ def test_public_profile_for_a_logged_in_viewer_adds_only_the_session_queries(
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
     member_client.get(url)
 
-    # session, user, profile, their stories, and the header's unread notification count
-    with django_assert_num_queries(5):
+    # session, user, profile, their stories, their cuts, and the header's unread notification count
+    with django_assert_num_queries(6):
         response = member_client.get(url)
 
     assert response.status_code == 200

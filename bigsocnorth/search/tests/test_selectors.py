@@ -237,7 +237,7 @@ def second_type(db):
             title=f"Theatre news from {authority.name}",
             body="Plays and pantomimes.",
             url=authority.get_absolute_url(),
-            categories=["arts"],
+            categories=["theatre-arts"],
             area_ids=[authority.pk],
         )
 
@@ -246,7 +246,7 @@ def second_type(db):
         key="theatre_news",
         label="Theatre news",
         build=build,
-        categories=lambda: [("arts", "Arts")],
+        categories=lambda: [("theatre-arts", "Theatre arts")],
     )
     searchable = registry.searchable_type_for_key("theatre_news")
     content_type = ContentType.objects.get_for_model(LocalAuthority)
@@ -273,10 +273,10 @@ def test_several_types_are_searched_together_and_filtered_apart(indexed_entry, l
         "Theatre news from York",
     }
     assert found("theatre", type="theatre_news", area="leeds") == ["Theatre news from Leeds"]
-    assert found("theatre", category="arts") == found("theatre", type="theatre_news")
+    assert found("theatre", category="theatre-arts") == found("theatre", type="theatre_news")
     [result] = search_result_list(search=check_search_input(q="pantomimes york")).results
     assert str(result.type_label) == "Theatre news"
-    assert ("arts", "Arts") in selectors.category_choices()
+    assert ("theatre-arts", "Theatre arts") in selectors.category_choices()
     assert ("theatre_news", "Theatre news") in selectors.type_choices()
 
 
