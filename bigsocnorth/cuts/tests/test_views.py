@@ -271,3 +271,36 @@ def test_decisions_due_soon(client, moderator, report):
     report(moderator, title="Due much later", decision_due_on=date.today() + timedelta(days=300))
     text = client.get(reverse("cuts:decisions_due")).content.decode()
     assert soon.title in text and "Due much later" not in text
+
+
+def test_followers_of_a_cut_hear_when_its_timeline_moves(
+    client, member, password, moderator, report
+):
+    from bigsocnorth.notifications.models import Notification
+
+    cut = report(moderator)
+    client.login(email=member.email, password=password)
+    page = client.get(cut.get_absolute_url()).content.decode()
+    assert "Follow" in page
+    from bigsocnorth.notifications.services import follow_create
+
+    follow_create(user=member, target=cut)
+    services.timeline_entry_add(
+        author=moderator,
+        cut=cut,
+        kind="state",
+        state="decided",
+        happened_on=date.today(),
+        text="Cabinet decided.",
+    )
+    notice = Notification.objects.get(recipient=member)
+    assert "Decided" in notice.message and cut.get_absolute_url() in notice.url
+
+
+def test_followers_of_an_area_hear_of_a_new_cut(member, moderator, area, report):
+    from bigsocnorth.notifications.models import Notification
+    from bigsocnorth.notifications.services import follow_create
+
+    follow_create(user=member, target=area)
+    cut = report(moderator)
+    assert Notification.objects.get(recipient=member).url == cut.get_absolute_url()
