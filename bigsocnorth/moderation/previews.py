@@ -24,7 +24,7 @@ from bigsocnorth.moderation import registry
 
 # The text shown is the first of these a type has and fills in: the
 # content itself before a summary of it.
-TEXT_FIELDS = ("body", "description", "summary")
+TEXT_FIELDS = ("body", "description", "summary", "text")
 EXCERPT_WORDS = 80
 # Headings inside an excerpt would break the page's outline: shown as strong paragraphs.
 _HEADING_OPEN = re.compile(r"<h[1-6]>")
@@ -69,6 +69,10 @@ def preview_queryset(queryset: QuerySet) -> QuerySet:
     """The queryset with what `content_preview` reads joined or prefetched."""
     model = queryset.model
     related = ["author__profile"]
+    registered = registry.registered_type_for(model)
+    if registered is not None and registered.part_of:
+        # A part's title and address are its parent's.
+        related.append(registered.part_of)
     area = _field(model, AREA_FIELD)
     if isinstance(area, models.ForeignKey):
         related.append(AREA_FIELD)

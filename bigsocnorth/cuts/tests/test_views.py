@@ -304,3 +304,27 @@ def test_followers_of_an_area_hear_of_a_new_cut(member, moderator, area, report)
     follow_create(user=member, target=area)
     cut = report(moderator)
     assert Notification.objects.get(recipient=member).url == cut.get_absolute_url()
+
+
+def test_a_new_members_update_waits_in_the_queue_then_moves_the_cut(
+    client, moderator, password, report
+):
+    from bigsocnorth.moderation.services import content_approve
+
+    cut = report(moderator)
+    newcomer = UserFactory()
+    entry = services.timeline_entry_add(
+        author=newcomer,
+        cut=cut,
+        kind="state",
+        state="decided",
+        happened_on=date.today(),
+        text="Cabinet voted it through last night.",
+    )
+    assert not is_public(entry)
+    client.login(email=moderator.email, password=password)
+    queue = client.get(reverse("moderation:queue")).content.decode()
+    assert "Cabinet voted it through last night." in queue and cut.title in queue
+    content_approve(actor=moderator, content=entry)
+    cut.refresh_from_db()
+    assert cut.state == "decided"
