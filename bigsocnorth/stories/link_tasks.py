@@ -8,8 +8,8 @@ import logging
 from django.db import transaction
 from django.tasks import task
 
+from bigsocnorth.core.links import LinkPreview, PreviewError, link_preview, preview_image_fetch
 from bigsocnorth.stories.canonical import canonical_key
-from bigsocnorth.stories.links import LinkPreview, PreviewError, link_preview, preview_image_fetch
 from bigsocnorth.stories.models import PreviewState, Story
 from bigsocnorth.stories.services import shared_story_with_address
 

@@ -17,9 +17,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
-from bigsocnorth.core.tests.local_server import local_http_server, record_connections
-from bigsocnorth.stories.links import (
+from bigsocnorth.core.links import (
     JSON_LD_MAX_CHARS,
+    SOURCE_MAX,
+    SUMMARY_MAX,
+    TITLE_MAX,
     LinkPreview,
     PreviewError,
     clean_text,
@@ -27,7 +29,7 @@ from bigsocnorth.stories.links import (
     parse_published,
     preview_image_fetch,
 )
-from bigsocnorth.stories.models import Story
+from bigsocnorth.core.tests.local_server import local_http_server, record_connections
 
 SERVER_HOST = "127.0.0.2"
 TEST_SERVER = (ipaddress.ip_network("127.0.0.2/32"),)
@@ -270,7 +272,7 @@ def test_a_blog_with_a_title_and_description_only(server):
     assert (found.image_url, found.media_kind, found.published_at) == ("", "", None)
     assert found.canonical_url == found.final_url == url
     # The description is longer than a summary may be: cut at a word, with "…".
-    assert len(found.summary) <= Story.SUMMARY_MAX
+    assert len(found.summary) <= SUMMARY_MAX
     assert found.summary.startswith("Every Thursday afternoon the Rothbury hub opens its doors")
     assert found.summary.endswith("what it costs to run (very…")
 
@@ -546,7 +548,7 @@ def test_a_transparent_preview_picture_stays_transparent(server):
     ],
 )
 def test_a_preview_picture_that_is_not_one_gives_none(server, caplog, path, reason):
-    caplog.set_level(logging.INFO, logger="bigsocnorth.stories.links")
+    caplog.set_level(logging.INFO, logger="bigsocnorth.core.links")
     assert preview_image_fetch(f"{server}{path}", allowed_networks=TEST_SERVER) is None
     assert reason in caplog.text
 
@@ -612,7 +614,7 @@ def test_long_text_is_cut_at_a_word(value, limit, expected):
 
 def test_cleaned_text_fits_each_story_field():
     long = "word " * 1_000
-    for limit in (Story.TITLE_MAX, Story.SUMMARY_MAX, Story.SOURCE_MAX):
+    for limit in (TITLE_MAX, SUMMARY_MAX, SOURCE_MAX):
         assert len(clean_text(long, max_length=limit)) == limit
 
 

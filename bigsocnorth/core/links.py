@@ -1,4 +1,5 @@
-"""Previews of stories told elsewhere: what a linked page says about itself.
+"""Previews of linked pages (stories told elsewhere, a cut's evidence): what a page says
+about itself.
 
 When someone shares a link, the task worker fetches the page (only through
 the SSRF-safe `core.fetch.fetch`) and reads what it says about itself, in
@@ -9,7 +10,7 @@ sharing the link can correct every field, so a page with no metadata still
 gives a preview, just an empty one.
 
 Pages are written by strangers: every value comes out as plain, tidy text
-within the story model's limits, and every address as an absolute http(s)
+within the limits below, and every address as an absolute http(s)
 one. Nothing here writes to the database.
 """
 
@@ -38,7 +39,13 @@ from PIL import Image
 from bigsocnorth.core.fetch import DEFAULT_MAX_BYTES, FetchError, FetchResult, FetchTooBig, fetch
 from bigsocnorth.core.images import ImageRules, image_clean
 from bigsocnorth.core.text import without_control_characters
-from bigsocnorth.stories.models import Story
+
+# The longest title, summary, source name and web address a preview gives:
+# what the content that keeps one (a story, a cut's evidence) stores at most.
+TITLE_MAX = 200
+SUMMARY_MAX = 500
+SOURCE_MAX = 200
+URL_MAX = 2_000
 
 logger = logging.getLogger(__name__)
 
@@ -198,13 +205,13 @@ def link_preview(url: str, *, allowed_networks=None) -> LinkPreview:
             lambda href: _web_address(href, base=base),
         )
         or page.final_url,
-        title=_first(titles, lambda text: clean_text(text, max_length=Story.TITLE_MAX)),
-        summary=_first(summaries, lambda text: clean_text(text, max_length=Story.SUMMARY_MAX)),
+        title=_first(titles, lambda text: clean_text(text, max_length=TITLE_MAX)),
+        summary=_first(summaries, lambda text: clean_text(text, max_length=SUMMARY_MAX)),
         image_url=_first(
             [said.image for said in in_order], lambda href: _web_address(href, base=base)
         ),
-        source_name=_first(sources, lambda text: clean_text(text, max_length=Story.SOURCE_MAX))
-        or clean_text(_host_name(page.final_url), max_length=Story.SOURCE_MAX),
+        source_name=_first(sources, lambda text: clean_text(text, max_length=SOURCE_MAX))
+        or clean_text(_host_name(page.final_url), max_length=SOURCE_MAX),
         published_at=_first([said.published for said in in_order], parse_published, default=None),
         media_kind=_first([said.kind for said in in_order], str),
     )
@@ -663,7 +670,7 @@ def _web_address(href: str, *, base: str) -> str:
     """href made absolute against base, if it is then an http(s) address with a
     host and no password; else "" (javascript:, data:, mailto: and the like)."""
     href = href.strip()
-    if not href or len(href) > Story.URL_MAX:
+    if not href or len(href) > URL_MAX:
         return ""
     try:
         address = urljoin(base, href)  # also drops tabs and newlines, as browsers do
@@ -675,7 +682,7 @@ def _web_address(href: str, *, base: str) -> str:
         parts.scheme not in ("http", "https")
         or not parts.hostname
         or parts.username is not None
-        or len(address) > Story.URL_MAX
+        or len(address) > URL_MAX
         or any(ord(char) < 0x20 or ord(char) == 0x7F for char in address)
     ):
         return ""
