@@ -247,14 +247,18 @@ _LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loop
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
 
 
-def url_refusal(url: str) -> str | None:
+def url_refusal(url: str, *, allowed_networks: Iterable[IPNetwork] | None = None) -> str | None:
     """Why a web address a person gives may not be kept as a public link, or None.
 
     Checked without DNS when the address is given (a form, the API): not a
     web address, a password in it, a private or local address written out,
     or a name that only means a local network. What a public name resolves
     to is checked again by `fetch`, every time anything is fetched.
+    `allowed_networks` are let through as in `fetch` (FETCH_ALLOWED_NETWORKS
+    by default, empty in production).
     """
+    if allowed_networks is None:
+        allowed_networks = getattr(settings, "FETCH_ALLOWED_NETWORKS", ())
     try:
         parsed = _parse(url)
     except FetchRefused as refused:
@@ -265,6 +269,8 @@ def url_refusal(url: str) -> str | None:
     except ValueError:
         if "." not in host or host in _LOCAL_NAMES or host.endswith(_LOCAL_SUFFIXES):
             return "That address is on a local network, not a public website."
+        return None
+    if any(address in network for network in allowed_networks):
         return None
     return address_refusal(address)
 
