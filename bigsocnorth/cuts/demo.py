@@ -31,7 +31,7 @@ from bigsocnorth.cuts.choices import (
     Verification,
 )
 from bigsocnorth.cuts.fields import financial_year_of
-from bigsocnorth.cuts.models import Cut, TimelineEntry
+from bigsocnorth.cuts.models import Cut, Evidence, TimelineEntry
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority
@@ -245,6 +245,8 @@ def load_cuts() -> dict:
             confirmations += 1
         _verdict(cut, rng, moderator)
         _backdate(cut, plan.announced)
+    # The demo never fetches anything: its links lead to invented sites.
+    Evidence.objects.filter(preview_state="fetching").update(preview_state="")
     return {
         "published": sum(1 for cut in made if cut.status == Status.PUBLISHED),
         "open": Cut.objects.public().filter(state__in=OPEN_STATES).count(),

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from bigsocnorth.core.fetch import url_refusal
@@ -106,7 +107,17 @@ def evidence_save(*, entry: TimelineEntry, evidence: list[CheckedEvidence], stor
         if item.document is not None:
             row.document.save(item.document.name, item.document, save=False)
             stored.append(row.document)
+        else:
+            row.preview_state = "fetching"
         row.save()
+        if item.document is None:
+            transaction.on_commit(lambda pk=row.pk: _enqueue_preview(pk))
+
+
+def _enqueue_preview(evidence_id: int) -> None:
+    from bigsocnorth.cuts.link_tasks import evidence_preview_task
+
+    evidence_preview_task.enqueue(evidence_id)
 
 
 def stored_files_remove(stored: list) -> None:

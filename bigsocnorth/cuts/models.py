@@ -223,6 +223,14 @@ class Evidence(models.Model):
     document = models.FileField(_("document"), upload_to=evidence_path, blank=True)
     document_type = models.CharField(max_length=50, blank=True)
     document_size = models.PositiveIntegerField(null=True, blank=True)
+    # A link's preview, fetched in the background through the safe fetcher:
+    # the site's name, and the page's own title when none was given.
+    source_name = models.CharField(_("site"), max_length=200, blank=True)
+    preview_state = models.CharField(
+        max_length=10,
+        blank=True,
+        choices=[("", "none"), ("fetching", "fetching"), ("ready", "ready"), ("failed", "failed")],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
