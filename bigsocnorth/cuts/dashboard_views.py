@@ -142,6 +142,7 @@ def _choropleth(area):
             if f.cuts
         ],
         area_url=lambda slug: reverse("cuts:dashboard_council", kwargs={"slug": slug}),
+        region_id=area.pk if isinstance(area, Region) else None,
     )
 
 

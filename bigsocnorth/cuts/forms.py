@@ -220,7 +220,7 @@ class ReportForm(EvidenceFields):
 
 class TimelineEntryForm(EvidenceFields):
     kind = forms.ChoiceField(
-        label=_("What happened?"),
+        label=_("What kind of update is it?"),
         choices=[
             (EntryKind.STATE, _("The cut moved on")),
             (EntryKind.NEWS, _("News")),
@@ -232,9 +232,13 @@ class TimelineEntryForm(EvidenceFields):
     state = forms.ChoiceField(
         label=_("Its state now"), choices=[("", _("Choose one")), *CutState.choices], required=False
     )
-    happened_on = forms.DateField(label=_("When"), widget=DATE_WIDGET, required=False)
+    happened_on = forms.DateField(
+        label=_("When"),
+        widget=DATE_WIDGET,
+        error_messages={"required": _("Give the date it happened.")},
+    )
     text = forms.CharField(
-        label=_("What happened"),
+        label=_("Tell people about it"),
         required=False,
         max_length=TimelineEntry.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
@@ -246,6 +250,11 @@ class TimelineEntryForm(EvidenceFields):
         help_text=_("For example “Leeds City Council, press office”."),
     )
     author_name_hidden = forms.BooleanField(label=_("Do not show my name"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Needed for a change of state; the service says so. No "(optional)".
+        self.fields["state"].needed_to_publish = True
 
 
 class VerifyForm(forms.Form):
@@ -260,17 +269,21 @@ class VerifyForm(forms.Form):
     )
     note = forms.CharField(
         label=_("Public note: how it was checked"),
+        help_text=_("Needed for verified or disputed; everyone reads it."),
         required=False,
         max_length=1_000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Needed for verified or disputed; the service says so. No "(optional)".
+        self.fields["note"].needed_to_publish = True
+
 
 class ConfirmForm(forms.Form):
-    note = forms.CharField(label=_("How you know (optional)"), required=False, max_length=500)
-    url = forms.CharField(
-        label=_("A link that shows it (optional)"), required=False, max_length=2_000
-    )
+    note = forms.CharField(label=_("How you know"), required=False, max_length=500)
+    url = forms.CharField(label=_("A link that shows it"), required=False, max_length=2_000)
 
 
 class MergeForm(forms.Form):

@@ -283,7 +283,7 @@ def cut_verify(*, actor, cut: Cut, verification: str, note: str) -> Cut:
             author=actor,
             kind=EntryKind.VERIFIED,
             happened_on=timezone.localdate(),
-            text=f"{Verification(verification).label}. {note}".strip(". ")
+            text=f"{Verification(verification).label}: {note}"
             if note
             else str(Verification(verification).label),
         )

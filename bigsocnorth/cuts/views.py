@@ -95,11 +95,14 @@ def cut_detail(request, slug: str):
             "can_moderate": can_moderate_cuts(user),
             "confirmed": user.is_authenticated and cut.confirmations.filter(user=user).exists(),
             "entry_form": TimelineEntryForm() if user.is_authenticated else None,
-            "confirm_form": ConfirmForm() if user.is_authenticated else None,
-            "verify_form": VerifyForm(initial={"verification": cut.verification})
+            # Three forms on one page: each with ids of its own.
+            "confirm_form": ConfirmForm(auto_id="confirm_%s") if user.is_authenticated else None,
+            "verify_form": VerifyForm(
+                initial={"verification": cut.verification}, auto_id="verify_%s"
+            )
             if can_moderate_cuts(user)
             else None,
-            "merge_form": MergeForm() if can_moderate_cuts(user) else None,
+            "merge_form": MergeForm(auto_id="merge_%s") if can_moderate_cuts(user) else None,
             "dashboard_url": dashboard_url(cut.local_authority),
             "author_shown": cut.author_id and not cut.author_name_hidden,
         },
