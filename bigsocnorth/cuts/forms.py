@@ -157,7 +157,7 @@ class ReportForm(EvidenceFields):
     # A field people never see: a form that fills it in is a robot's.
     website = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, anonymous: bool = False, **kwargs):
+    def __init__(self, *args, anonymous: bool = False, editing: bool = False, **kwargs):
         from bigsocnorth.places.forms import area_choices
 
         super().__init__(*args, **kwargs)
@@ -172,12 +172,47 @@ class ReportForm(EvidenceFields):
             *councils,
             (OTHER_BODY, _("Another body (name it below)")),
         ]
+        if editing:
+            # The state moves only on the timeline.
+            del self.fields["state"]
         if anonymous:
             # Nobody's name is shown on a visitor's report anyway.
             del self.fields["author_name_hidden"]
         else:
             del self.fields["email"]
             del self.fields["website"]
+
+    @classmethod
+    def initial_for(cls, cut: Cut) -> dict:
+        """The form filled in from a report, to correct it."""
+        from bigsocnorth.cuts.money import money_format_plain
+        from bigsocnorth.places.services import PlaceValue
+
+        initial = {
+            name: getattr(cut, name)
+            for name in (
+                "title", "summary", "kind", "sector", "affected_name", "decided_by_name",
+                "posts_lost", "people_affected", "people_basis", "announced_on",
+                "consultation_closes_on", "decision_due_on", "takes_effect_on",
+                "author_name_hidden",
+            )
+        }  # fmt: skip
+        initial["entry"] = cut.entry.slug if cut.entry_id else ""
+        initial["money_yearly"] = money_format_plain(cut.money_yearly)
+        initial["money_one_off"] = money_format_plain(cut.money_one_off)
+        initial["financial_year"] = cut.financial_year_label
+        if cut.decided_by_authority_id:
+            initial["decided_by"] = cut.decided_by_authority.slug
+        elif cut.decided_by_name:
+            initial["decided_by"] = OTHER_BODY
+        initial["place"] = PlaceValue(
+            name=cut.place_name,
+            local_authority=cut.local_authority,
+            latitude=cut.latitude,
+            longitude=cut.longitude,
+            approximate=cut.approximate_location,
+        )
+        return initial
 
     def values(self) -> dict:
         """What the services take, from the cleaned data."""

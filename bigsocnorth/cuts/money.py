@@ -78,6 +78,16 @@ def money_format(pence: int | None) -> str:
     return f"£{pounds:,.2f}"
 
 
+def money_format_plain(pence: int | None) -> str:
+    """Pence as a form shows it back, exact: £1,200,000 or £3,000.50 (never rounded)."""
+    if pence is None:
+        return ""
+    pounds = Decimal(pence) / 100
+    if pounds == pounds.to_integral_value():
+        return f"£{int(pounds):,}"
+    return f"£{pounds:,.2f}"
+
+
 def _short(amount: Decimal) -> str:
     text = f"{amount:.2f}".rstrip("0").rstrip(".")
     return text

@@ -21,7 +21,7 @@ from bigsocnorth.cuts.choices import ENDED_STATES, OPEN_STATES, CutState, EntryK
 from bigsocnorth.cuts.evidence import evidence_checked, evidence_save, stored_files_remove
 from bigsocnorth.cuts.fields import check_cut_fields
 from bigsocnorth.cuts.models import Confirmation, Cut, Evidence, TimelineEntry
-from bigsocnorth.cuts.permissions import can_moderate_cuts
+from bigsocnorth.cuts.permissions import can_edit_cut, can_moderate_cuts
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
@@ -124,6 +124,24 @@ def cut_report(*, author, values: dict, links=(), documents=(), reporter_email: 
         return cut
 
     return _write_with_files(write)
+
+
+def cut_edit(*, actor, cut: Cut, values: dict) -> Cut:
+    """Correct a report's facts (not its state, which only the timeline moves)."""
+    if not can_edit_cut(actor, cut):
+        raise PermissionDenied(_("Only moderators can correct a public report."))
+    fields = check_cut_fields(values, with_state=False)
+    place = fields.pop("place")
+    for name, value in fields.items():
+        setattr(cut, name, value)
+    cut.local_authority = place.local_authority
+    cut.place_name = place.name
+    cut.latitude, cut.longitude = place.latitude, place.longitude
+    cut.approximate_location = place.approximate
+    with transaction.atomic():
+        cut.save()
+        content_changed(cut, previous_status=cut.status)
+    return cut
 
 
 # --- The timeline -------------------------------------------------------------------------

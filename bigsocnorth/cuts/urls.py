@@ -33,6 +33,7 @@ urlpatterns = [
     path("dashboards/<str:scope>/share.png", dashboard_views.share_image, name="share_image"),
     path("embed/<slug:slug>/", data_views.council_embed, name="council_embed"),
     path("<slug:slug>/", views.cut_detail, name="cut_detail"),
+    path("<slug:slug>/edit/", views.cut_edit, name="cut_edit"),
     path("<slug:slug>/update/", views.timeline_add, name="timeline_add"),
     path("<slug:slug>/confirm/", views.cut_confirm, name="cut_confirm"),
     path("<slug:slug>/verify/", views.cut_verify, name="cut_verify"),

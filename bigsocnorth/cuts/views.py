@@ -33,7 +33,7 @@ from bigsocnorth.cuts.forms import (
     VerifyForm,
 )
 from bigsocnorth.cuts.models import Cut
-from bigsocnorth.cuts.permissions import can_add_to_timeline, can_moderate_cuts
+from bigsocnorth.cuts.permissions import can_add_to_timeline, can_edit_cut, can_moderate_cuts
 from bigsocnorth.cuts.sections import dashboard_url
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.places.services import place_from_query
@@ -93,6 +93,7 @@ def cut_detail(request, slug: str):
             "published": is_public(cut),
             "can_add": can_add_to_timeline(user) and is_public(cut),
             "can_moderate": can_moderate_cuts(user),
+            "can_edit": can_edit_cut(user, cut),
             "confirmed": user.is_authenticated and cut.confirmations.filter(user=user).exists(),
             "entry_form": TimelineEntryForm() if user.is_authenticated else None,
             # Three forms on one page: each with ids of its own.
@@ -267,6 +268,36 @@ def reporter_email_confirm(request, token: str):
         {"confirmed": cut is not None},
         status=200 if cut else 400,
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def cut_edit(request, slug: str):
+    cut = _cut_for_write(request, slug)
+    if not can_edit_cut(request.user, cut):
+        raise PermissionDenied
+    context = {"cut": cut, "anonymous": False, "similar": []}
+    if request.method == "GET":
+        form = ReportForm(initial=ReportForm.initial_for(cut), editing=True)
+        return render(request, "cuts/cut_report.html", {**context, "form": form})
+    try:
+        form = ReportForm(request.POST, request.FILES, editing=True)
+        valid = form.is_valid()
+    except RequestDataTooBig:
+        form = _too_big(request, ReportForm, editing=True)
+        return render(request, "cuts/cut_report.html", {**context, "form": form}, status=413)
+    if valid:
+        try:
+            services.cut_edit(actor=request.user, cut=cut, values=form.values())
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The report is corrected."))
+            return redirect(cut)
+    else:
+        _more_problems(form)
+    return render(request, "cuts/cut_report.html", {**context, "form": form}, status=400)
 
 
 # --- The timeline and verdicts -------------------------------------------------------------

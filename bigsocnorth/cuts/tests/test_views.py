@@ -328,3 +328,46 @@ def test_a_new_members_update_waits_in_the_queue_then_moves_the_cut(
     content_approve(actor=moderator, content=entry)
     cut.refresh_from_db()
     assert cut.state == "decided"
+
+
+def test_a_moderator_corrects_a_reports_figures_and_the_dashboard_follows(
+    client, area, moderator, password, report
+):
+    from bigsocnorth.cuts.dashboards import dashboard_figures
+
+    cut = report(moderator)
+    client.login(email=moderator.email, password=password)
+    form = client.get(reverse("cuts:cut_edit", args=[cut.slug])).content.decode()
+    assert 'value="£120,000"' in form
+    data = _report_form(area, title=cut.title, money_yearly="£1.5m", kind="hours")
+    response = client.post(reverse("cuts:cut_edit", args=[cut.slug]), data)
+    assert response.status_code == 302
+    cut.refresh_from_db()
+    assert cut.money_yearly == 150_000_000 and cut.kind == "hours"
+    assert cut.state == "proposed"  # the state moves only on the timeline
+    assert dashboard_figures(area).total.money_yearly == 150_000_000
+
+
+def test_only_moderators_correct_a_public_report(client, member, moderator, password, report):
+    cut = report(member)  # a new member's: in review, theirs to correct
+    client.login(email=member.email, password=password)
+    assert client.get(reverse("cuts:cut_edit", args=[cut.slug])).status_code == 200
+    from bigsocnorth.moderation.services import content_approve
+
+    content_approve(actor=moderator, content=cut)
+    assert client.get(reverse("cuts:cut_edit", args=[cut.slug])).status_code == 403
+    bad = client.post(reverse("cuts:cut_edit", args=[cut.slug]), {"title": "Changed"})
+    assert bad.status_code == 403
+    cut.refresh_from_db()
+    assert cut.title != "Changed"
+
+
+def test_a_correction_with_mistakes_changes_nothing(client, area, moderator, password, report):
+    cut = report(moderator)
+    client.login(email=moderator.email, password=password)
+    data = _report_form(area, title="", money_yearly="£20bn")
+    response = client.post(reverse("cuts:cut_edit", args=[cut.slug]), data)
+    assert response.status_code == 400
+    assert "more than £10bn" in response.content.decode()
+    cut.refresh_from_db()
+    assert cut.title == "Burngreave library to close" and cut.money_yearly == 12_000_000
