@@ -15,6 +15,8 @@ AREA_PAGE_CUTS = 5
 ENTRY_PAGE_CUTS = 5
 PROFILE_PAGE_CUTS = 10
 HOME_PAGE_CUTS = 4
+# The cards' badges need the app's stylesheet on whichever page shows them.
+HEAD = "cuts/includes/section_head.html"
 
 
 def _list_url(area=None, **extra) -> str:
@@ -43,6 +45,7 @@ def area_cuts_section(*, obj, user) -> Section:
     count = len(first) if len(first) < AREA_PAGE_CUTS else cuts.count()
     return Section(
         template="cuts/includes/area_cuts.html",
+        head_template=HEAD,
         context={
             "cuts": first,
             "count": count,
@@ -62,6 +65,7 @@ def entry_cuts_section(*, obj, user) -> Section | None:
         return None
     return Section(
         template="cuts/includes/entry_cuts.html",
+        head_template=HEAD,
         context={"cuts": cuts, "more_url": f"{reverse('cuts:cut_list')}?entry={obj.pk}"},
     )
 
@@ -71,7 +75,9 @@ def profile_cuts_section(*, obj, user) -> Section | None:
     cuts = list(_public_cards().filter(author=obj, author_name_hidden=False)[:PROFILE_PAGE_CUTS])
     if not cuts:
         return None
-    return Section(template="cuts/includes/profile_cuts.html", context={"cuts": cuts})
+    return Section(
+        template="cuts/includes/profile_cuts.html", head_template=HEAD, context={"cuts": cuts}
+    )
 
 
 def home_cuts_section(*, obj, user) -> Section | None:
@@ -84,6 +90,7 @@ def home_cuts_section(*, obj, user) -> Section | None:
         return None
     return Section(
         template="cuts/includes/home_cuts.html",
+        head_template=HEAD,
         context={"cuts": cuts, "more_url": _list_url(obj), "dashboard_url": dashboard_url(obj)},
     )
 

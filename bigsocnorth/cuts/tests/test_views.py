@@ -371,3 +371,12 @@ def test_a_correction_with_mistakes_changes_nothing(client, area, moderator, pas
     assert "more than £10bn" in response.content.decode()
     cut.refresh_from_db()
     assert cut.title == "Burngreave library to close" and cut.money_yearly == 12_000_000
+
+
+@pytest.mark.parametrize("page", ["/", "/areas/sheffield/", "{profile}"])
+def test_pages_showing_cut_cards_load_their_styles(client, moderator, report, page):
+    cut = report(moderator)
+    path = page.format(profile=moderator.profile.get_absolute_url())
+    text = client.get(path).content.decode()
+    assert cut.title in text
+    assert "cuts/cuts" in text and ".css" in text
