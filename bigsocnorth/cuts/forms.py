@@ -295,6 +295,7 @@ class TimelineEntryForm(EvidenceFields):
 class VerifyForm(forms.Form):
     verification = forms.ChoiceField(
         label=_("Verdict"),
+        error_messages={"required": _("Choose a verdict.")},
         choices=[
             (Verification.VERIFIED, _("Verified")),
             (Verification.DISPUTED, _("Disputed")),
@@ -307,6 +308,7 @@ class VerifyForm(forms.Form):
         help_text=_("Needed for verified or disputed; everyone reads it."),
         required=False,
         max_length=1_000,
+        error_messages={"max_length": _("The note can be at most 1,000 characters.")},
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 

@@ -385,7 +385,9 @@ def cut_verify(request, slug: str):
         else:
             messages.success(request, _("The verdict and its note are on the report."))
     else:
-        messages.error(request, _("Choose a verdict."))
+        for problems in form.errors.values():
+            for message in problems:
+                messages.error(request, message)
     return redirect(cut)
 
 

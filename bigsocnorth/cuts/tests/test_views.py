@@ -380,3 +380,17 @@ def test_pages_showing_cut_cards_load_their_styles(client, moderator, report, pa
     text = client.get(path).content.decode()
     assert cut.title in text
     assert "cuts/cuts" in text and ".css" in text
+
+
+def test_a_verdict_that_cannot_be_recorded_says_why(client, moderator, password, report):
+    cut = report(moderator)
+    client.login(email=moderator.email, password=password)
+    for data, message in (
+        ({"verification": "verified", "note": "x" * 1_001}, "at most 1,000 characters"),
+        ({"note": "Checked"}, "Choose a verdict."),
+        ({"verification": "verified", "note": ""}, "Say, in public, how it was checked."),
+    ):
+        page = client.post(reverse("cuts:cut_verify", args=[cut.slug]), data, follow=True)
+        assert message in page.content.decode()
+    cut.refresh_from_db()
+    assert cut.verification != "verified"
