@@ -140,6 +140,10 @@ class Cut(ModeratedContent):
                 name="cut_body_idx",
             ),
             models.Index(fields=["status", "state", "-published_at", "-id"], name="cut_state_idx"),
+            models.Index(
+                fields=["status", "sector", "-published_at", "-id"], name="cut_sector_idx"
+            ),
+            models.Index(fields=["status", "kind", "-published_at", "-id"], name="cut_kind_idx"),
             models.Index(fields=["status", "decision_due_on"], name="cut_due_idx"),
             models.Index(fields=["status", "-money_yearly"], name="cut_money_idx"),
             models.Index(fields=["author", "status", "-published_at"], name="cut_author_idx"),

@@ -151,22 +151,32 @@ def cut_timeline(*, cut: Cut, user) -> list[TimelineEntry]:
     )
 
 
-def decisions_due(*, area=None, days: int = DUE_SOON_DAYS, limit: int | None = None) -> list[Cut]:
-    """Open cuts whose decision or consultation end is due in the next `days`, soonest first."""
+def _due_soon(*, area=None, days: int = DUE_SOON_DAYS) -> QuerySet[Cut]:
     today = timezone.localdate()
-    cuts = (
-        cut_cards()
-        .public()
-        .filter(
-            state__in=OPEN_STATES,
-            decision_due_on__gte=today,
-            decision_due_on__lte=today + timedelta(days=days),
-        )
+    cuts = Cut.objects.public().filter(
+        state__in=OPEN_STATES,
+        decision_due_on__gte=today,
+        decision_due_on__lte=today + timedelta(days=days),
     )
     if area is not None:
         cuts = cuts_in_area(cuts, area)
-    cuts = cuts.order_by("decision_due_on", "pk")
-    return list(cuts[:limit] if limit else cuts)
+    return cuts.order_by("decision_due_on", "pk")
+
+
+def decisions_due(*, area=None, days: int = DUE_SOON_DAYS, limit: int = 10) -> list[Cut]:
+    """The first open cuts whose decision is due in the next `days`, soonest first."""
+    ids = list(_due_soon(area=area, days=days).values_list("pk", flat=True)[:limit])
+    rows = cut_cards().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def decisions_due_page(*, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """A page of the open cuts whose decision is due soon, soonest first."""
+    found = Paginator(_due_soon().values_list("pk", flat=True), per_page).get_page(page)
+    wanted = list(found.object_list)
+    rows = cut_cards().in_bulk(wanted)
+    found.object_list = [rows[pk] for pk in wanted if pk in rows]
+    return found
 
 
 def biggest_open_threats(*, area=None, limit: int = 5) -> list[Cut]:

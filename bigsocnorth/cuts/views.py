@@ -69,10 +69,11 @@ def cut_list(request):
 @require_GET
 @cached_for_visitors
 def decisions_due(request):
+    page = selectors.decisions_due_page(page=page_number(request))
     return render(
         request,
         "cuts/decisions_due.html",
-        {"cuts": selectors.decisions_due(), "days": selectors.DUE_SOON_DAYS},
+        {"cuts": page.object_list, "page_obj": page, "days": selectors.DUE_SOON_DAYS},
     )
 
 
