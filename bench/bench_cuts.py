@@ -189,6 +189,7 @@ def _pages() -> list[tuple[str, str]]:
         ("list: newest", "/cuts/"),
         ("list: Leeds, open", "/cuts/?area=leeds&state=open"),
         ("list: libraries, £100k or more", "/cuts/?sector=libraries&money=100000"),
+        ("list: £500k or more", "/cuts/?money=500000"),
         ("list: decided by Leeds", "/cuts/?body=leeds"),
         ("list: page 500", "/cuts/?page=500"),
         ("decisions due soon", "/cuts/due/"),

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -101,7 +101,13 @@ def cuts_filter(cuts: QuerySet[Cut], filters: CutFilters) -> QuerySet[Cut]:
     if filters.announced_to:
         cuts = cuts.filter(announced_on__lte=filters.announced_to)
     if filters.money_at_least:
-        cuts = cuts.filter(money_yearly__gte=filters.money_at_least)
+        # Compared as an expression, not a column: most cuts pass a money
+        # filter, and SQLite (without statistics) would otherwise walk the
+        # money index for it rather than the far narrower sector, area or
+        # state one, then sort what it found (240 ms at 100,000 cuts).
+        cuts = cuts.alias(money_a_year=F("money_yearly") + 0).filter(
+            money_a_year__gte=filters.money_at_least
+        )
     if filters.entry:
         cuts = cuts.filter(entry_id=filters.entry)
     return cuts
