@@ -8,7 +8,7 @@ dashboards' tallies are an index of the fan-out, so every write keeps them.
 
 from __future__ import annotations
 
-from django.db.models.signals import pre_delete
+from django.db.models.signals import post_delete, pre_delete
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -105,7 +105,18 @@ def _cut_deleted(sender, instance, **kwargs) -> None:
     tallies.tally_forget(
         Cut.objects.filter(pk=instance.pk).values_list("tallied", flat=True).first()
     )
+    # Reports merged into it lose their merged_into in SQL, with no signal:
+    # once it is gone, those that are public count again.
+    instance._merged_from_ids = list(
+        Cut.objects.filter(merged_into=instance).values_list("pk", flat=True)
+    )
 
 
+def _cut_gone(sender, instance, **kwargs) -> None:
+    for cut in Cut.objects.filter(pk__in=getattr(instance, "_merged_from_ids", [])):
+        tallies.tally_sync(cut)
+
+
+post_delete.connect(_cut_gone, sender=Cut, dispatch_uid="cuts-cut-gone")
 pre_delete.connect(_cut_deleted, sender=Cut, dispatch_uid="cuts-cut-deleted")
 register_demo("cuts", load=load_cuts_demo, order=40)

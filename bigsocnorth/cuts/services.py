@@ -11,12 +11,14 @@ from datetime import date
 
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.cuts.choices import ENDED_STATES, OPEN_STATES, CutState, EntryKind, Verification
 from bigsocnorth.cuts.evidence import evidence_checked, evidence_save, stored_files_remove
 from bigsocnorth.cuts.fields import check_cut_fields
@@ -77,6 +79,22 @@ def _checked_report(values, links, documents):
     return fields, evidence
 
 
+def _checked_email(address) -> str:
+    """A visitor's address to be told at, checked; empty when none was given."""
+    address = str(address or "").strip()
+    if not address:
+        return ""
+    try:
+        if len(address) > 254:
+            raise ValidationError("too long")
+        validate_email(address)
+    except ValidationError:
+        raise ValidationError(
+            {"reporter_email": [_("Give an email address like name@example.org, or none.")]}
+        ) from None
+    return address
+
+
 def cut_report(*, author, values: dict, links=(), documents=(), reporter_email: str = "") -> Cut:
     """A new report of a threat or a cut, with its first timeline entry and its evidence.
 
@@ -84,6 +102,7 @@ def cut_report(*, author, values: dict, links=(), documents=(), reporter_email: 
     the lifecycle (trusted members publish at once). `reporter_email` is a
     visitor's address to be told when it is published, once confirmed.
     """
+    reporter_email = _checked_email(reporter_email) if author is None else ""
     fields, evidence = _checked_report(values, links, documents)
     place = fields.pop("place")
     state = fields.pop("state")
@@ -97,7 +116,7 @@ def cut_report(*, author, values: dict, links=(), documents=(), reporter_email: 
         approximate_location=place.approximate,
         state=state,
         state_since=fields["announced_on"] or timezone.localdate(),
-        reporter_email=reporter_email if author is None else "",
+        reporter_email=reporter_email,
     )
     if evidence:
         cut.verification = Verification.EVIDENCE
@@ -108,15 +127,16 @@ def cut_report(*, author, values: dict, links=(), documents=(), reporter_email: 
             status = Status.IN_REVIEW if author is None else lifecycle.initial_status(author=author)
             lifecycle.status_stamp(cut, status)
             cut.save()
+            # Part of the report, public exactly when the report is, and no
+            # contribution of its own: its byline is the report's (no author
+            # here, so it never counts towards anyone's trust).
             first = TimelineEntry(
                 cut=cut,
-                author=author,
                 kind=EntryKind.REPORTED,
                 state=state,
                 happened_on=cut.state_since,
                 author_name_hidden=cut.author_name_hidden,
             )
-            # Part of the report: public exactly when the report is.
             lifecycle.stamp_public(first)
             first.save()
             evidence_save(entry=first, evidence=evidence, stored=stored)
@@ -170,14 +190,14 @@ def _check_entry(*, cut: Cut, kind: str, state: str, happened_on, text: str, res
         errors.setdefault("happened_on", []).append(_("Give the date it happened."))
     elif happened_on > timezone.localdate():
         errors.setdefault("happened_on", []).append(_("That date is still to come."))
-    text = (text or "").strip()
+    text = without_control_characters(str(text or ""), keep_newlines=True).strip()
     if len(text) > TimelineEntry.TEXT_MAX:
         errors.setdefault("text", []).append(
             _("This can be at most %(max)s characters.") % {"max": f"{TimelineEntry.TEXT_MAX:,}"}
         )
     if kind != EntryKind.STATE and not text:
         errors.setdefault("text", []).append(_("Say what happened."))
-    responder = (responder or "").strip()
+    responder = without_control_characters(str(responder or ""), keep_newlines=False).strip()
     if kind == EntryKind.RESPONSE and not responder:
         errors.setdefault("responder", []).append(_("Say who the response is from."))
     if len(responder) > Cut.NAME_MAX:
@@ -282,7 +302,7 @@ def cut_verify(*, actor, cut: Cut, verification: str, note: str) -> Cut:
     """A moderator's verdict on a report, with a public note, recorded on its timeline."""
     if not can_moderate_cuts(actor):
         raise PermissionDenied(_("Only moderators can verify reports."))
-    note = (note or "").strip()
+    note = without_control_characters(str(note or ""), keep_newlines=True).strip()
     errors: dict[str, list] = {}
     if verification not in (Verification.VERIFIED, Verification.DISPUTED, Verification.UNVERIFIED):
         errors.setdefault("verification", []).append(_("Choose verified, disputed or not yet."))
@@ -319,12 +339,15 @@ def cut_confirm(*, user, cut: Cut, note: str = "", url: str = "") -> bool:
         raise PermissionDenied(_("Sign in to confirm a report."))
     if not is_public(cut):
         raise ValidationError({"__all__": [_("This report is not public.")]})
-    note = (note or "").strip()
+    note = without_control_characters(str(note or ""), keep_newlines=False).strip()
     errors: dict[str, list] = {}
     if len(note) > 500:
         errors.setdefault("note", []).append(_("This can be at most 500 characters."))
     if url:
-        evidence_checked(links=[url])  # raises on a bad or private address
+        try:
+            evidence_checked(links=[url])
+        except ValidationError as error:
+            raise ValidationError({"url": error.messages}) from None
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
@@ -352,6 +375,13 @@ def cut_merge(*, actor, duplicate: Cut, into: Cut) -> Cut:
     if into.merged_into_id is not None:
         raise ValidationError({"into": [_("That report was itself merged into another.")]})
     with transaction.atomic():
+        # The duplicate's own first entry stays in the history as a note of
+        # it, without a state: it must not set the kept report's state.
+        duplicate.timeline.filter(kind=EntryKind.REPORTED).update(
+            kind=EntryKind.MERGED,
+            state="",
+            text=_("First reported separately as “%(title)s”.") % {"title": duplicate.title},
+        )
         duplicate.timeline.update(cut=into)
         confirmed = set(into.confirmations.values_list("user_id", flat=True))
         duplicate.confirmations.exclude(user_id__in=confirmed).update(cut=into)
