@@ -90,7 +90,8 @@ def _tell_reporter(address: str, title: str, url: str) -> None:
 
 
 def timeline_moved_notify(*, entry: TimelineEntry) -> int:
-    """A new public entry on a cut's timeline: followers of the cut, once per entry."""
+    """A new public entry on a cut's timeline: followers of the cut, its group, the council
+    deciding and its area, each once per entry."""
     if entry.kind == EntryKind.REPORTED:
         return 0
     if not announcement_claim(key=Kind.TIMELINE, target=entry):
@@ -106,8 +107,16 @@ def timeline_moved_notify(*, entry: TimelineEntry) -> int:
             "title": cut.title,
             "kind": entry.get_kind_display(),
         }
+    # Followers of the cut first; then of what it affects, who decides and
+    # where (not the whole region: a region's followers hear of new cuts).
+    groups = [(cut, message)]
+    if cut.entry_id:
+        groups.append((cut.entry, message))
+    if cut.decided_by_authority_id:
+        groups.append((cut.decided_by_authority, message))
+    groups.append((cut.local_authority, message))
     return notify_followers_each_once(
-        groups=[(cut, message)],
+        groups=groups,
         kind=Kind.TIMELINE,
         url=entry.get_absolute_url(),
         actor=entry.author if entry.author_id else None,

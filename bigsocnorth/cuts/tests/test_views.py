@@ -394,3 +394,25 @@ def test_a_verdict_that_cannot_be_recorded_says_why(client, moderator, password,
         assert message in page.content.decode()
     cut.refresh_from_db()
     assert cut.verification != "verified"
+
+
+def test_followers_of_the_council_deciding_hear_when_a_timeline_moves(
+    member, moderator, area, report
+):
+    from bigsocnorth.notifications.models import Notification
+    from bigsocnorth.notifications.services import follow_create
+    from bigsocnorth.places.models import LocalAuthority
+
+    leeds = LocalAuthority.objects.get(slug="leeds")
+    cut = report(moderator, decided_by_code=leeds.code)
+    follow_create(user=member, target=leeds)
+    services.timeline_entry_add(
+        author=moderator,
+        cut=cut,
+        kind="state",
+        state="withdrawn",
+        happened_on=date.today(),
+        text="Withdrawn.",
+    )
+    (notice,) = Notification.objects.filter(recipient=member)
+    assert "Withdrawn" in notice.message
