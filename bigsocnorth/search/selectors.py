@@ -237,7 +237,10 @@ def _closest(word: str, candidates: list[tuple[str, int]]) -> str | None:
         edits = _edits(word, candidate, limit)
         if edits > limit:
             continue
-        key = (edits, -similarity, -documents, candidate)
+        # Fewest edits, then the word more documents use (as people's
+        # spelling correctors do: "hebdon" is Hebden, with five documents,
+        # before Hedon, with two), then the closer spelling.
+        key = (edits, -documents, -similarity, candidate)
         if best is None or key < best:
             best = key
     return best[-1] if best is not None else None
