@@ -402,9 +402,16 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _SECURE_TRANSPORT)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if _SECURE_TRANSPORT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = _SECURE_TRANSPORT
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _SECURE_TRANSPORT)
-if env_bool("BEHIND_TLS_PROXY", _SECURE_TRANSPORT):
+_BEHIND_PROXY = env_bool("BEHIND_TLS_PROXY", _SECURE_TRANSPORT)
+if _BEHIND_PROXY:
     # The reverse proxy terminates TLS and says so in this header.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many proxies of ours add themselves to X-Forwarded-For: the client's
+# address is read that many from the end. Rate limits (sign-in, reports
+# without an account) count per address, so behind a proxy they would
+# otherwise count the proxy, and one limit would hold for everyone.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if _BEHIND_PROXY else 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
