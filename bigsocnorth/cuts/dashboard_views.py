@@ -7,9 +7,12 @@ read without JavaScript, at 360 px and in print.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
@@ -56,8 +59,6 @@ def _name(area) -> str:
 
 
 def _list_url(area, **query) -> str:
-    from urllib.parse import urlencode
-
     if area is not None:
         query = {"area": area.slug, **query}
     return reverse("cuts:cut_list") + (f"?{urlencode(query)}" if query else "")
@@ -146,6 +147,36 @@ def _choropleth(area):
     )
 
 
+def _iframe(src: str, title: str, height: int) -> str:
+    """An <iframe> for a partner's page, as text to copy (the template escapes it for show)."""
+    return (
+        f'<iframe src="{escape(src)}" title="{escape(title)}" width="100%" height="{height}" '
+        'style="border: 0" loading="lazy"></iframe>'
+    )
+
+
+def _embed_codes(area) -> list[tuple[str, str]]:
+    """A council's cuts for partner sites: the list, and the map's cuts layer for its area."""
+    if not isinstance(area, LocalAuthority):
+        return []
+    list_src = absolute_url(reverse("cuts:council_embed", kwargs={"slug": area.slug}))
+    map_src = (
+        absolute_url(reverse("mapping:embed"))
+        + "?"
+        + urlencode({"layer": "cuts", "area": area.slug})
+    )
+    return [
+        (
+            _("The list"),
+            _iframe(list_src, _("Threats and cuts in %(area)s") % {"area": area.name}, 480),
+        ),
+        (
+            _("The map"),
+            _iframe(map_src, _("Map of threats and cuts in %(area)s") % {"area": area.name}, 600),
+        ),
+    ]
+
+
 def _dashboard(request, area):
     figures = dashboard_figures(area)
     scope = scope_key(area)
@@ -170,6 +201,7 @@ def _dashboard(request, area):
             "share_image_url": absolute_url(reverse("cuts:share_image", kwargs={"scope": scope})),
             "regions": Region.objects.order_by("name") if area is None else [],
             "page_url": dashboard_url(area),
+            "embed_codes": _embed_codes(area),
         },
     )
 

@@ -150,3 +150,14 @@ def test_the_dashboard_figures_follow_a_state_change(client, area, moderator, re
     )  # fmt: skip
     text = client.get(reverse("cuts:dashboard_council", args=["sheffield"])).content.decode()
     assert "Withdrawn" in text
+
+
+def test_a_councils_dashboard_offers_its_list_and_map_for_partner_sites(client, cuts):
+    text = client.get(reverse("cuts:dashboard_council", args=["sheffield"])).content.decode()
+    assert "&lt;iframe src=&quot;http://127.0.0.1:8000/cuts/embed/sheffield/&quot;" in text
+    assert "/embed/map?layer=cuts&amp;amp;area=sheffield" in text
+    # The map's own embed shows that layer in that area.
+    embedded = client.get("/embed/map", {"layer": "cuts", "area": "sheffield"})
+    assert embedded.status_code == 200
+    # Only a council's dashboard offers them.
+    assert 'id="embed-title"' not in client.get(reverse("cuts:dashboard_north")).content.decode()
