@@ -371,11 +371,8 @@ class CutFilterForm(forms.Form):
 
     def filters(self) -> CutFilters:
         """The filters asked for; a form with mistakes filters by what was valid."""
-        data = (
-            self.cleaned_data
-            if self.is_valid()
-            else {name: value for name, value in getattr(self, "cleaned_data", {}).items()}
-        )
+        self.is_valid()  # cleaned_data then holds the fields that were valid
+        data = self.cleaned_data
         money = data.get("money")
         return CutFilters(
             area=data.get("area") or "",

@@ -13,7 +13,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -430,7 +429,3 @@ def reporter_email_confirm(*, token: str) -> Cut | None:
         Cut.objects.filter(pk=cut.pk).update(reporter_email_confirmed=True)
         cut.reporter_email_confirmed = True
     return cut
-
-
-def latest_entry_date(cut: Cut):
-    return cut.timeline.public().aggregate(latest=Max("happened_on"))["latest"]

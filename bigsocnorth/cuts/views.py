@@ -50,7 +50,6 @@ def cut_list(request):
     page = selectors.cut_list(filters=filters, page=page_number(request))
     query = request.GET.copy()
     query.pop("page", None)
-    area = filters.area or ""
     return render(
         request,
         "cuts/cut_list.html",
@@ -61,7 +60,6 @@ def cut_list(request):
             "cuts": page.object_list,
             "query_without_page": query.urlencode(),
             "query": request.GET.urlencode(),
-            "area": area,
         },
     )
 
@@ -150,7 +148,7 @@ def _render_report(request, form, *, status=200, similar=None):
     )
 
 
-def _too_big(request, form_class, **kwargs):
+def _too_big(form_class, **kwargs):
     form = form_class(**kwargs)
     form.is_bound = True
     form._errors = {
@@ -177,9 +175,7 @@ def cut_report(request):
         form = ReportForm(request.POST, request.FILES, anonymous=anonymous)
         valid = form.is_valid()
     except RequestDataTooBig:
-        return _render_report(
-            request, _too_big(request, ReportForm, anonymous=anonymous), status=413
-        )
+        return _render_report(request, _too_big(ReportForm, anonymous=anonymous), status=413)
     if anonymous and (request.POST.get("website") or "").strip():
         raise PermissionDenied  # the field no person sees was filled in
     if not valid:
@@ -286,7 +282,7 @@ def cut_edit(request, slug: str):
         form = ReportForm(request.POST, request.FILES, editing=True)
         valid = form.is_valid()
     except RequestDataTooBig:
-        form = _too_big(request, ReportForm, editing=True)
+        form = _too_big(ReportForm, editing=True)
         return render(request, "cuts/cut_report.html", {**context, "form": form}, status=413)
     if valid:
         try:
@@ -319,7 +315,7 @@ def timeline_add(request, slug: str):
         form = TimelineEntryForm(request.POST, request.FILES)
         valid = form.is_valid()
     except RequestDataTooBig:
-        form = _too_big(request, TimelineEntryForm)
+        form = _too_big(TimelineEntryForm)
         return render(request, "cuts/timeline_add.html", {"cut": cut, "form": form}, status=413)
     if valid:
         data = form.cleaned_data
