@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from bigsocnorth.notifications import registry
 from bigsocnorth.notifications.models import DEFAULT_EMAIL_FREQUENCY, EmailFrequency, Notification
 
 logger = logging.getLogger(__name__)
@@ -97,7 +98,14 @@ def _common_context(user) -> dict:
     }
 
 
-def _email(*, user, subject_template: str, body_template: str, context: dict) -> EmailMessage:
+def _email(
+    *,
+    user,
+    subject_template: str,
+    body_template: str,
+    context: dict,
+    reply_to: str | None = None,
+) -> EmailMessage:
     context = {**_common_context(user), **context}
     # The worker has no request: write in the site's language, whatever
     # language the process happens to be in.
@@ -108,6 +116,7 @@ def _email(*, user, subject_template: str, body_template: str, context: dict) ->
         subject=f"[{settings.SITE_NAME}] {subject}",
         body=body,
         to=[user.email],
+        reply_to=[reply_to] if reply_to else [],
         headers={
             "List-Unsubscribe": f"<{context['unsubscribe_url']}>",
             "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
@@ -126,12 +135,19 @@ def _item(notification: Notification) -> dict:
 
 
 def notification_email(*, notification: Notification) -> EmailMessage:
-    """The email for one notification, for people who chose "straight away"."""
+    """The email for one notification, for people who chose "straight away".
+
+    When the app that made the notification registered a Reply-To maker
+    (registry.register_reply_to), answering the email reaches that app,
+    and the email says so. Digests gather many things and have none.
+    """
+    reply_to = registry.reply_to_for(notification)
     return _email(
         user=notification.recipient,
         subject_template="notifications/email/notification_subject.txt",
         body_template="notifications/email/notification_message.txt",
-        context={"item": _item(notification)},
+        context={"item": _item(notification), "can_reply": bool(reply_to)},
+        reply_to=reply_to,
     )
 
 

@@ -12,10 +12,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import QuerySet
 from django.utils.functional import Promise
+
+if TYPE_CHECKING:
+    from bigsocnorth.notifications.models import Notification
 
 _KEY = re.compile(r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*")
 
@@ -102,3 +106,38 @@ def followable_for_key(key: str) -> Followable | None:
 
 def followable_types() -> list[Followable]:
     return list(_by_model.values())
+
+
+# --- Reply-To on notification emails --------------------------------------------
+
+# (kind prefix, maker): an app that can take answers to its notification
+# emails (the forum: a reply posts in the topic) gives them a Reply-To.
+_reply_to_makers: list[tuple[str, Callable[[Notification], str | None]]] = []
+
+
+def register_reply_to(kind_prefix: str, make: Callable[[Notification], str | None]) -> None:
+    """Give emails of notifications whose kind starts with `kind_prefix` a Reply-To.
+
+    `make(notification)` returns the address, or None for an email nobody
+    can answer. The longest matching prefix decides. Registering a prefix
+    again replaces its maker.
+    """
+    if not kind_prefix:
+        raise ValueError("A Reply-To maker needs a kind prefix, such as 'forum.'.")
+    unregister_reply_to(kind_prefix)
+    _reply_to_makers.append((kind_prefix, make))
+    _reply_to_makers.sort(key=lambda pair: len(pair[0]), reverse=True)
+
+
+def unregister_reply_to(kind_prefix: str) -> None:
+    """Forget a prefix's maker (for tests that register a throwaway one)."""
+    _reply_to_makers[:] = [pair for pair in _reply_to_makers if pair[0] != kind_prefix]
+
+
+def reply_to_for(notification: Notification) -> str | None:
+    """The Reply-To address for a notification's email, or None when it has none."""
+    kind = str(notification.kind or "")
+    for prefix, make in _reply_to_makers:
+        if kind.startswith(prefix):
+            return make(notification) or None
+    return None

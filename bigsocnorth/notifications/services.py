@@ -323,6 +323,50 @@ def notify_followers_each_once(
     return count
 
 
+def notify_gathered(
+    *, recipient, kind: str, message: str, url: str, actor=None, target: Model
+) -> Notification | None:
+    """One notice per thing while it is unread: likes of a post gather into one.
+
+    If the recipient has an unread notice of this kind about `target`, its
+    message is replaced (the caller writes it for the new total: "Ann and 3
+    others liked…") and it moves to the top, without a second email;
+    otherwise a new one is made. Returns the notice, or None when nobody is told.
+    """
+    kind, message, url = _check_notice(kind=kind, message=message, url=url)
+    recipient_id = _user_id(recipient)
+    if actor is not None and actor.pk == recipient_id:
+        return None
+    with transaction.atomic():
+        existing = (
+            Notification.objects.select_for_update()
+            .filter(
+                recipient_id=recipient_id,
+                kind=kind,
+                read_at__isnull=True,
+                target_content_type=ContentType.objects.get_for_model(target),
+                target_object_id=target.pk,
+            )
+            .order_by("-created_at")
+            .first()
+        )
+        if existing is None:
+            made = notify(
+                recipients=[recipient_id],
+                kind=kind,
+                message=message,
+                url=url,
+                actor=actor,
+                target=target,
+            )
+            return made[0] if made else None
+        existing.message = message
+        existing.actor = actor
+        existing.created_at = timezone.now()
+        existing.save(update_fields=["message", "actor", "created_at"])
+        return existing
+
+
 def announcement_claim(*, key: str, target: Model) -> bool:
     """True the first time `key` is claimed for `target`, ever; False after that.
 
