@@ -17,12 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # The pages that gather sections. `obj` passed to a builder is the area, the
-# entry, the user whose profile it is, or None for the home page.
+# entry, the user whose profile it is, None for the home page, or the
+# content object whose page it is.
 AREA = "area"
 ENTRY = "entry"
 PROFILE = "profile"
 HOME = "home"
-PAGES = (AREA, ENTRY, PROFILE, HOME)
+# The page of one piece of content (an entry, a story, a cut, a gathering):
+# what goes under it, such as its discussion. Its template renders them with
+# `{% content_sections obj %}`.
+CONTENT = "content"
+PAGES = (AREA, ENTRY, PROFILE, HOME, CONTENT)
 
 
 @dataclass(frozen=True)

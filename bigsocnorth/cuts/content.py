@@ -20,6 +20,7 @@ from bigsocnorth.cuts.choices import CutKind, Sector
 from bigsocnorth.cuts.demo import load_cuts_demo
 from bigsocnorth.cuts.indexing import cut_index_queryset, cut_map_points, cut_search_fields
 from bigsocnorth.cuts.models import Cut, TimelineEntry
+from bigsocnorth.cuts.permissions import can_edit_cut
 from bigsocnorth.cuts.sections import (
     area_cuts_section,
     cuts_figure,
@@ -49,7 +50,12 @@ def timeline_entry_changed(change: Change) -> None:
         notices.timeline_moved_notify(entry=entry)
 
 
-moderation.register(Cut, title_attr="title", on_change=cut_changed)
+moderation.register(
+    Cut,
+    title_attr="title",
+    on_change=cut_changed,
+    editable_by=lambda user, cut: can_edit_cut(user, cut),
+)
 moderation.register(
     TimelineEntry, title_attr="title", on_change=timeline_entry_changed, part_of="cut"
 )

@@ -21,6 +21,7 @@ from bigsocnorth.directory.demo import load_directory_demo
 from bigsocnorth.directory.entries.selectors import category_list, entry_kind_list
 from bigsocnorth.directory.map_points import entry_map_points, entry_map_queryset
 from bigsocnorth.directory.models import Category, Entry
+from bigsocnorth.directory.permissions import can_edit_entry
 from bigsocnorth.directory.search_document import entry_search_fields, entry_search_queryset
 from bigsocnorth.directory.sections import (
     directory_area_section,
@@ -50,7 +51,11 @@ def _categories() -> list[tuple[str, str]]:
 
 
 moderation.register(
-    Entry, title_attr="name", on_change=entry_changed, refresh=("categories", "places")
+    Entry,
+    title_attr="name",
+    on_change=entry_changed,
+    refresh=("categories", "places"),
+    editable_by=lambda user, entry: can_edit_entry(user=user, entry=entry),
 )
 search_registry.register(
     Entry,

@@ -41,16 +41,18 @@ def published_contribution_count(*, author) -> int:
     )
 
 
-def initial_status(*, author) -> str:
+def initial_status(*, author, review_count: int | None = None) -> str:
     """Published for moderators and trusted members; in review for a member's first ones.
 
     A member is trusted once NEW_MEMBER_REVIEW_COUNT of their contributions
-    have been published. Without an author (a feed, an import by a
+    (or `review_count`, for a type that reviews fewer: the forum's first two
+    posts) have been published. Without an author (a feed, an import by a
     moderator's job) it is the caller's to decide: see `status_stamp`.
     """
     if author.is_moderator:
         return Status.PUBLISHED
-    if published_contribution_count(author=author) >= settings.NEW_MEMBER_REVIEW_COUNT:
+    needed = settings.NEW_MEMBER_REVIEW_COUNT if review_count is None else review_count
+    if published_contribution_count(author=author) >= needed:
         return Status.PUBLISHED
     return Status.IN_REVIEW
 

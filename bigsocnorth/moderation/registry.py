@@ -40,6 +40,10 @@ class RegisteredType:
     # flags, the audit log) but shown on its parent's page, not on its own:
     # it is not searched, mapped or sectioned by itself.
     part_of: str = ""
+    # Whether a person may edit an object of the type (its owners): called as
+    # editable_by(user, obj). Shared features that the owner controls (turning
+    # an object's discussion off) ask this rather than knowing the type.
+    editable_by: Callable[[object, models.Model], bool] | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +73,7 @@ def register(
     on_change: ChangeHook | None = None,
     refresh: Sequence[str] = (),
     part_of: str = "",
+    editable_by: Callable[[object, models.Model], bool] | None = None,
 ) -> None:
     """Make a ModeratedContent subclass known to the lifecycle, flags, the queue and indexes.
 
@@ -82,6 +87,7 @@ def register(
         on_change=on_change,
         refresh=tuple(refresh),
         part_of=part_of,
+        editable_by=editable_by,
     )
 
 

@@ -25,6 +25,7 @@ from bigsocnorth.stories.demo import load_stories_demo
 from bigsocnorth.stories.feed_polling import scheduled_feed_polls
 from bigsocnorth.stories.map_points import story_map_points, story_map_queryset
 from bigsocnorth.stories.models import Story, StoryKind
+from bigsocnorth.stories.permissions import can_edit_story
 from bigsocnorth.stories.search_document import story_search_fields, story_search_queryset
 from bigsocnorth.stories.sections import (
     area_stories_section,
@@ -48,7 +49,13 @@ def story_changed(change: Change) -> None:
     story_tags_sync(story)
 
 
-moderation.register(Story, title_attr="title", on_change=story_changed, refresh=("about",))
+moderation.register(
+    Story,
+    title_attr="title",
+    on_change=story_changed,
+    refresh=("about",),
+    editable_by=lambda user, story: can_edit_story(user=user, story=story),
+)
 search_registry.register(
     Story,
     key="story",

@@ -59,3 +59,16 @@ def site_navigation(context) -> list[dict]:
     if items is None:
         items = navigation_for(context.get("request"))
     return items
+
+
+@register.inclusion_tag("includes/content_sections.html", takes_context=True)
+def content_sections(context, obj):
+    """What other types show under one piece of content (its discussion, say)."""
+    from bigsocnorth.core.sections import CONTENT, sections_for
+
+    request = context.get("request")
+    return {
+        "sections": sections_for(CONTENT, obj=obj, user=getattr(request, "user", None)),
+        "request": request,
+        "csrf_token": context.get("csrf_token"),
+    }

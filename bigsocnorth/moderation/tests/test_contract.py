@@ -72,10 +72,15 @@ def test_every_content_type_is_registered_everywhere_it_must_be(model):
         assert hasattr(model, "get_absolute_url")
         return
     assert search_registry.searchable_type_for_model(model) is not None
-    # Located content is on the map, where only published things show.
-    layer = map_registry.layer_for_model(model)
-    assert layer is not None
-    assert layer.add_label and layer.add_url_name, "the map offers to add one at a place"
+    # Located content (with a point of its own) is on the map, where only
+    # published things show. A forum topic is about an area but has no point.
+    field_names = {field.name for field in model._meta.get_fields()}
+    if field_names & {"latitude", "location", "places"}:
+        layer = map_registry.layer_for_model(model)
+        assert layer is not None
+        assert layer.add_label and layer.add_url_name, "the map offers to add one at a place"
+    # Anything can be discussed: the pages of content show what goes under them.
+    assert sections.section_keys(sections.CONTENT)
     assert model.objects.public().query.where, "public() filters"
     # Its app adds a way in to the main menu, and shows on area pages.
     app_label = model._meta.app_label
