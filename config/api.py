@@ -111,6 +111,7 @@ api.add_router("/", directory_network_router)
 api.add_router("/", mapping_router)
 api.add_router("/", stories_router)
 api.add_router("/", cuts_router)
+api.add_router("/forum", "bigsocnorth.forum.api.router")
 
 
 def api_not_found(request, *args, **kwargs):

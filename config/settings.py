@@ -96,7 +96,9 @@ INSTALLED_APPS = [
     "bigsocnorth.directory",
     "bigsocnorth.stories",
     "bigsocnorth.cuts",
+    "bigsocnorth.forum",
     "bigsocnorth.notifications",
+    "bigsocnorth.messaging",
 ]
 
 # Each earns its place (measured by bench/bench_pages.py: together about
@@ -279,6 +281,10 @@ DIRECTORY_IMPORT_MAX_ROWS = env_int("DIRECTORY_IMPORT_MAX_ROWS", 100_000)
 # --- Email ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Replies to notification emails about forum topics arrive at addresses in this
+# domain (docs/operations.md, "Reply by email"); empty turns reply by email off.
+REPLY_EMAIL_DOMAIN = env_str("REPLY_EMAIL_DOMAIN", "reply.localhost")
+INBOUND_EMAIL_MAX_BYTES = env_int("INBOUND_EMAIL_MAX_BYTES", 10 * 1024 * 1024)
 _email_host = env_str("EMAIL_HOST")
 if _email_host:
     _delivery = {

@@ -17,12 +17,14 @@ urlpatterns = [
     path("directory/", include("bigsocnorth.directory.urls")),
     path("stories/", include("bigsocnorth.stories.urls")),
     path("cuts/", include("bigsocnorth.cuts.urls")),
+    path("forum/", include("bigsocnorth.forum.urls")),
     # The demo's news feeds at /demo/feeds/<name>.xml, only when SERVE_DEMO_FEEDS is on.
     path("", include("bigsocnorth.stories.demo_feed_urls")),
     path("search/", include("bigsocnorth.search.urls")),
     # /map/ and its downloads, and /embed/map: one namespace, so mounted at the root.
     path("", include("bigsocnorth.mapping.urls")),
     path("notifications/", include("bigsocnorth.notifications.urls")),
+    path("messages/", include("bigsocnorth.messaging.urls")),
     path("moderation/", include("bigsocnorth.moderation.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("bigsocnorth.accounts.urls")),

@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,6 +22,9 @@ from bigsocnorth.cuts import services as cut_services
 from bigsocnorth.directory.models import EntryKind
 from bigsocnorth.directory.networks.services import membership_add
 from bigsocnorth.directory.tests.factories import EntryFactory
+from bigsocnorth.forum import services as forum_services
+from bigsocnorth.forum.discussions import discussion_post
+from bigsocnorth.forum.models import Category
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.services import PlaceValue
 from bigsocnorth.stories import services as story_services
@@ -48,6 +52,14 @@ PAGES = [
     "/cuts/dashboards/council/leeds/",
     "/cuts/feed.atom",
     "/api/v1/cuts",
+    "/forum/",
+    "/forum/top/?period=year",
+    "/forum/categories/",
+    "/forum/c/ideas/",
+    "{topic}?page=1",
+    "{topic}?page=2",
+    "/forum/feed.atom",
+    "{topic_feed}",
 ]
 
 
@@ -68,6 +80,9 @@ class Site:
         )
         self.rounds = 0
         self.cut = None
+        self.category = Category.objects.create(name="Ideas", slug="ideas")
+        self.topic = None
+        self.mentioned = []
 
     def add(self, count: int) -> None:
         for _ in range(count):
@@ -109,6 +124,7 @@ class Site:
                 links=["https://council.example/minutes"],
             )
             self.cut = self.cut or cut
+            self._add_to_the_forum(cut=cut)
             cut_services.timeline_entry_add(
                 author=self.author,
                 cut=self.cut,
@@ -118,11 +134,42 @@ class Site:
                 links=[f"https://news.example/{self.rounds}"],
             )
 
+    def _add_to_the_forum(self, *, cut) -> None:
+        """A topic in Leeds, and in the one long topic a reply that quotes, mentions,
+        links to a cut (a card) and answers the post before; a discussion under each cut."""
+        forum_services.topic_create(
+            author=self.author,
+            category=self.category,
+            title=f"Ideas from group {self.rounds}",
+            body="What worked for you?",
+            local_authority=self.leeds,
+        )
+        if self.topic is None:
+            self.topic = forum_services.topic_create(
+                author=self.author,
+                category=self.category,
+                title="One long conversation",
+                body="Let us talk.",
+            )
+        previous = self.topic.posts.order_by("-number").first()
+        quote = f"> [Someone wrote]({previous.get_absolute_url()}):\n> Earlier\n\n"
+        mention = f"@{self.author.profile.handle}"
+        for _ in range(2):
+            previous = forum_services.post_create(
+                author=self.author,
+                topic=self.topic,
+                body=f"{quote}Agreed, {mention}. See {settings.SITE_URL}{cut.get_absolute_url()}",
+                reply_to=previous,
+            )
+        discussion_post(author=self.author, subject=cut, body="What can we do about this?")
+
     def path(self, page: str) -> str:
         return page.format(
             network=self.network.get_absolute_url(),
             profile=self.author.profile.get_absolute_url(),
             cut=self.cut.get_absolute_url(),
+            topic=self.topic.get_absolute_url(),
+            topic_feed=f"/forum/t/{self.topic.pk}/feed.atom",
         )
 
 
