@@ -165,6 +165,9 @@ else:
                     "PRAGMA synchronous=NORMAL;"
                     "PRAGMA foreign_keys=ON;"
                     "PRAGMA busy_timeout=20000;"
+                    # Checkpoints run from the scheduler, not in requests:
+                    # bigsocnorth/core/database.py (WAL_AUTOCHECKPOINT_PAGES).
+                    "PRAGMA wal_autocheckpoint=20000;"
                 ),
             },
             # One connection per thread, kept between requests: opening one and

@@ -14,6 +14,11 @@ class CoreConfig(AppConfig):
         # Core imports no domain app by name.
         autodiscover_modules("content")
 
+        from bigsocnorth.core.database import wal_checkpoint
+        from bigsocnorth.core.scheduler import register_job
+
+        register_job("database_checkpoint", run=wal_checkpoint)
+
         # Any write to the platform's own models makes kept pages out of date.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 

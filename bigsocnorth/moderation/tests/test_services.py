@@ -192,3 +192,18 @@ def test_moderators_cannot_be_blocked(moderator, admin_user):
     entry = EntryFactory(author=admin_user)
     with pytest.raises(PermissionDenied):
         services.author_block(actor=moderator, content=entry)
+
+
+def test_trust_counts_contributions_only_as_far_as_it_needs(member, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(3):
+        EntryFactory(author=member)
+    assert lifecycle.has_published_contributions(author=member, needed=3)
+    assert not lifecycle.has_published_contributions(author=member, needed=4)
+    with CaptureQueriesContext(connection) as seen:
+        assert lifecycle.has_published_contributions(author=member, needed=2)
+    # Found in the first type asked, and counted no further than two.
+    assert len(seen) == 1
+    assert "LIMIT 2" in seen[0]["sql"]
