@@ -91,6 +91,13 @@ class TopicOut(Schema):
     closed: bool = Field(description="Closed by a moderator, with conclusions.")
 
 
+class PostPictureOut(Schema):
+    url: str = Field(description="The picture: a JPEG, re-encoded without its metadata.")
+    alt: str = Field(description="Its description, for people who cannot see it.")
+    width: int | None
+    height: int | None
+
+
 class PostOut(Schema):
     id: int
     number: int = Field(description="Its number in the topic, from 1 (the opening post).")
@@ -102,6 +109,7 @@ class PostOut(Schema):
     like_count: int
     created_at: str
     edited_at: str | None = Field(description="When it was last edited, if ever.")
+    pictures: list[PostPictureOut] = Field(description="The pictures under it, in order (up to 4).")
 
 
 class TopicDetailOut(TopicOut):
@@ -183,6 +191,15 @@ def _post_out(post: Post) -> dict:
         "like_count": post.like_count,
         "created_at": post.created_at.isoformat(),
         "edited_at": _when(post.edited_at),
+        "pictures": [
+            {
+                "url": absolute_url(picture.image.url),
+                "alt": picture.alt,
+                "width": picture.width,
+                "height": picture.height,
+            }
+            for picture in post.pictures.all()
+        ],
     }
 
 
@@ -192,6 +209,8 @@ def _public_posts(topic: Topic):
         Post.objects.public()
         .filter(topic=topic)
         .select_related("author__profile")
+        # One query for the pictures of every post read (PostPicture.Meta orders them).
+        .prefetch_related("pictures")
         .annotate(
             reply_to_shown=Case(
                 When(public_condition(through="reply_to__"), then=F("reply_to__number")),

@@ -30,7 +30,11 @@ from bigsocnorth.forum.sections import (
     profile_topics_section,
 )
 from bigsocnorth.forum.selectors import CATEGORY_CHOICES_KEY, category_choices
-from bigsocnorth.forum.services import category_counts_refresh, topic_counts_refresh
+from bigsocnorth.forum.services import (
+    category_counts_refresh,
+    reply_counted,
+    topic_counts_refresh,
+)
 from bigsocnorth.moderation import registry as moderation
 from bigsocnorth.moderation.changes import Change, content_changed
 from bigsocnorth.moderation.permissions import is_public
@@ -53,11 +57,16 @@ def post_changed(change: Change) -> None:
     opening post's text is the topic's, so the topic's indexes follow it too."""
     post = change.obj
     topic = post.topic
-    topic_counts_refresh(topic)
-    if post.number == 1 and not change.is_new:
-        content_changed(topic, previous_status=topic.status)
-    elif post.number > 1 and is_public(topic) and change.previous_status != post.status:
-        category_counts_refresh(topic.category_id)
+    if change.is_new and post.number > 1 and is_public(post):
+        # The common case, on every reply: added to what the topic keeps, no
+        # recount; and a reply changes no category's count of topics.
+        reply_counted(post)
+    else:
+        topic_counts_refresh(topic)
+        if post.number == 1 and not change.is_new:
+            content_changed(topic, previous_status=topic.status)
+        elif post.number > 1 and is_public(topic) and change.previous_status != post.status:
+            category_counts_refresh(topic.category_id)
     if change.first_publication and post.number > 1:
         notices.post_published_notify(post=post)
 

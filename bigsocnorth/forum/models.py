@@ -13,6 +13,8 @@ table, and "unread" is one comparison of two numbers per topic.
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -335,3 +337,33 @@ class DiscussionOff(models.Model):
 
     def __str__(self) -> str:
         return f"off: {self.content_type_id}:{self.object_id}"
+
+
+def post_picture_path(instance, filename: str) -> str:
+    # A fresh name per upload: never served from a stale cache, never guessable from the post.
+    return f"forum/pictures/{uuid.uuid4().hex}.{filename.rsplit('.', 1)[-1].lower()}"
+
+
+class PostPicture(models.Model):
+    """A picture under a post, shown only with it; re-encoded without metadata (forum.pictures)."""
+
+    ALT_MAX = 300
+    PER_POST_MAX = 4
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="pictures")
+    image = models.ImageField(
+        _("picture"), upload_to=post_picture_path, width_field="width", height_field="height"
+    )
+    width = models.PositiveIntegerField(null=True, editable=False)
+    height = models.PositiveIntegerField(null=True, editable=False)
+    alt = models.CharField(_("description of the picture"), max_length=ALT_MAX)
+    position = models.PositiveSmallIntegerField(_("position under the post"), default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("forum post picture")
+        verbose_name_plural = _("forum post pictures")
+
+    def __str__(self) -> str:
+        return self.alt

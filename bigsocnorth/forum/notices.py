@@ -119,42 +119,20 @@ def post_published_notify(*, post: Post) -> int:
     actor = post.author
     told = {post.author_id} | _muted(topic) | _blocking(post.author_id)
     values = {"title": topic.title}
-    count = 0
+    # Most specific reason first: a person answered and mentioned hears once, of the answer.
+    reasons = []
     reply_to = post.reply_to
     if reply_to is not None and reply_to.author_id and is_public(reply_to):
-        count += _tell(
-            [reply_to.author_id],
-            told=told,
-            kind=Kind.REPLY,
-            message=_("A reply to your post in “%(title)s”") % values,
-            post=post,
-            actor=actor,
-        )
-    count += _tell(
-        _mentioned_ids(post),
-        told=told,
-        kind=Kind.MENTION,
-        message=_("You were mentioned in “%(title)s”") % values,
-        post=post,
-        actor=actor,
+        reasons.append(([reply_to.author_id], Kind.REPLY, _("A reply to your post in “%(title)s”")))
+    reasons += [
+        (_mentioned_ids(post), Kind.MENTION, _("You were mentioned in “%(title)s”")),
+        (_quoted_author_ids(post), Kind.QUOTE, _("Your post was quoted in “%(title)s”")),
+        (_watchers(topic), Kind.POST, _("A new post in “%(title)s”")),
+    ]
+    return sum(
+        _tell(ids, told=told, kind=kind, message=message % values, post=post, actor=actor)
+        for ids, kind, message in reasons
     )
-    count += _tell(
-        _quoted_author_ids(post),
-        told=told,
-        kind=Kind.QUOTE,
-        message=_("Your post was quoted in “%(title)s”") % values,
-        post=post,
-        actor=actor,
-    )
-    count += _tell(
-        _watchers(topic),
-        told=told,
-        kind=Kind.POST,
-        message=_("A new post in “%(title)s”") % values,
-        post=post,
-        actor=actor,
-    )
-    return count
 
 
 def topic_published_notify(*, topic: Topic, opening: Post) -> int:
@@ -200,32 +178,20 @@ def topic_published_notify(*, topic: Topic, opening: Post) -> int:
         post=opening,
         actor=actor,
     )
-    groups = []
     if topic.local_authority_id:
-        area = topic.local_authority
-        groups.append(
-            (
-                area,
-                _("A new forum topic in %(where)s: “%(title)s”")
-                % {"where": area.name, "title": topic.title},
-            )
-        )
-        groups.append(
-            (
-                area.region,
-                _("A new forum topic in %(where)s: “%(title)s”")
-                % {"where": area.region.name_in_sentence, "title": topic.title},
-            )
-        )
+        places = [topic.local_authority, topic.local_authority.region]
     elif topic.category.region_id:
-        region = topic.category.region
-        groups.append(
-            (
-                region,
-                _("A new forum topic in %(where)s: “%(title)s”")
-                % {"where": region.name_in_sentence, "title": topic.title},
-            )
+        places = [topic.category.region]
+    else:
+        places = []
+    groups = [
+        (
+            place,
+            _("A new forum topic in %(where)s: “%(title)s”")
+            % {"where": getattr(place, "name_in_sentence", place.name), "title": topic.title},
         )
+        for place in places
+    ]
     if groups:
         count += notify_followers_each_once(
             groups=groups,

@@ -16,6 +16,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from bigsocnorth.core.pagination import look_ahead_page
 from bigsocnorth.forum.models import (
     Category,
     CategoryWatch,
@@ -76,15 +77,26 @@ def _without_muted(topics: QuerySet[Topic], user) -> QuerySet[Topic]:
 
 
 def _page(queryset, number) -> Page:
-    paginator = Paginator(queryset, TOPICS_PER_PAGE)
-    return paginator.get_page(number)
+    # Counted a hundred pages ahead, not to the end: "Page 1 of 100+".
+    return look_ahead_page(queryset, number=number, per_page=TOPICS_PER_PAGE)
+
+
+PINNED_SHOWN = 5
 
 
 def pinned_topics(*, category: Category | None = None) -> list[Topic]:
-    topics = topic_cards().filter(pinned_at__isnull=False)
-    if category is not None:
-        topics = topics.filter(category=category)
-    return list(topics.order_by("-pinned_at")[:5])
+    # The few pinned topics from their own index alone, the category picked
+    # out here: asked with "published" or a category, SQLite (which keeps no
+    # statistics here) reads every published topic, or the whole category.
+    pinned = (
+        Topic.objects.filter(pinned_at__isnull=False)
+        .order_by("-pinned_at")
+        .values_list("pk", "category_id")[:200]
+    )
+    ids = [pk for pk, category_id in pinned if category is None or category_id == category.pk]
+    if not ids:
+        return []
+    return list(topic_cards().filter(pk__in=ids).order_by("-pinned_at")[:PINNED_SHOWN])
 
 
 def latest_topics(*, user, category: Category | None = None) -> QuerySet[Topic]:
@@ -104,11 +116,20 @@ def top_topics(*, user, period: str) -> QuerySet[Topic]:
 
 
 def unread_topics(*, user) -> QuerySet[Topic]:
-    """Topics the member has read some of, with public posts since; none they muted."""
-    return _without_muted(
-        topic_cards().filter(reads__user=user, reads__last_read_number__lt=F("last_public_number")),
-        user,
-    ).order_by("-last_posted_at", "-id")
+    """Topics the member has read some of, with public posts since; none they muted.
+
+    Found from the member's own read positions (a few hundred rows), then
+    those topics by id: started from the topics, the databases walk all of
+    them looking for the member's reads.
+    """
+    behind = list(
+        TopicRead.objects.filter(
+            user=user, last_read_number__lt=F("topic__last_public_number")
+        ).values_list("topic_id", flat=True)
+    )
+    return _without_muted(topic_cards().filter(pk__in=behind), user).order_by(
+        "-last_posted_at", "-id"
+    )
 
 
 def new_topics(*, user) -> QuerySet[Topic]:
@@ -118,15 +139,6 @@ def new_topics(*, user) -> QuerySet[Topic]:
     return _without_muted(
         topic_cards().filter(created_at__gte=since).exclude(pk__in=opened), user
     ).order_by("-created_at", "-id")
-
-
-def unread_counts(*, user) -> dict[str, int]:
-    if not user.is_authenticated:
-        return {}
-    return {
-        "unread": unread_topics(user=user)[:100].count(),
-        "new": new_topics(user=user)[:100].count(),
-    }
 
 
 def read_positions(*, user, topics) -> dict[int, int]:
@@ -174,6 +186,17 @@ def _visible_posts(*, user, topic: Topic) -> QuerySet[Post]:
     return posts.filter(condition)
 
 
+class _IdsFirstPaginator(Paginator):
+    """A page's post ids read from the (topic, status, number) index alone, then those
+    posts with their joins: a deep page of a long topic skips ids, not joined rows."""
+
+    def page(self, number) -> Page:
+        page = super().page(number)
+        ids = list(page.object_list.values_list("pk", flat=True))
+        page.object_list = list(self.object_list.filter(pk__in=ids)) if ids else []
+        return page
+
+
 @dataclass
 class TopicPage:
     topic: Topic
@@ -207,9 +230,11 @@ def topic_page(*, user, topic: Topic, number) -> TopicPage:
     posts = (
         _visible_posts(user=user, topic=topic)
         .select_related("author__profile", "reply_to__author__profile")
+        # One query for the page's pictures, in their order (PostPicture.Meta).
+        .prefetch_related("pictures")
         .order_by("number")
     )
-    paginator = Paginator(posts, POSTS_PER_PAGE)
+    paginator = _IdsFirstPaginator(posts, POSTS_PER_PAGE)
     signed_in = user is not None and user.is_authenticated
     if not (signed_in and (user.is_moderator or topic.author_id == user.pk)):
         # Everyone else sees the public posts, already counted on the topic,

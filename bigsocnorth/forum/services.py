@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Max, Sum
+from django.db.models import Count, F, Max, Q, Sum
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -18,6 +18,12 @@ from bigsocnorth.core.tags import tags_check
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.forum.limits import check_post_limits
 from bigsocnorth.forum.models import Category, Post, PostLike, PostRevision, Topic
+from bigsocnorth.forum.pictures import (
+    check_pictures,
+    pictures_remove,
+    pictures_stored,
+    pictures_to_remove,
+)
 from bigsocnorth.forum.text import post_text_read
 from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.changes import content_changed
@@ -129,6 +135,28 @@ def _checked_text(*, body: str, author, new_topic: bool = False):
     return body, text, handles
 
 
+def _checked_text_and_pictures(*, body: str, author, pictures):
+    """The text and the pictures checked together, so a person sees every problem at once."""
+    if not pictures:
+        return (*_checked_text(body=body, author=author), [])
+    errors: dict[str, list[str]] = {}
+    checked_text = checked = None
+    try:
+        checked_text = _checked_text(body=body, author=author)
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            errors.update(error.message_dict)
+        else:
+            errors["__all__"] = error.messages
+    try:
+        checked = check_pictures(user=author, pictures=pictures)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    return (*checked_text, checked)
+
+
 def _slug(title: str) -> str:
     return (slugify(title)[:170].strip("-")) or "topic"
 
@@ -145,8 +173,12 @@ def topic_create(
     tags: str = "",
     local_authority=None,
     subject=None,
+    pictures=(),
 ) -> Topic:
-    """A new topic with its opening post; in review for a new member's first posts."""
+    """A new topic with its opening post; in review for a new member's first posts.
+
+    `pictures`: the opening post's, as forum.pictures.check_pictures takes them.
+    """
     errors = {}
     try:
         title = check_title(title)
@@ -165,6 +197,10 @@ def topic_create(
             errors.update(error.message_dict)
         else:
             errors.setdefault("__all__", []).extend(error.messages)
+    try:
+        checked = check_pictures(user=author, pictures=pictures)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
@@ -188,7 +224,7 @@ def topic_create(
         mentions=handles,
         site_paths=text.site_paths[:20],
     )
-    with transaction.atomic():
+    with pictures_stored(checked) as attach, transaction.atomic():
         lifecycle.status_stamp(
             topic, lifecycle.initial_status(author=author, review_count=NEW_MEMBER_REVIEW_POSTS)
         )
@@ -201,20 +237,29 @@ def topic_create(
         # The opening post is public exactly when its topic is.
         lifecycle.stamp_public(post)
         post.save()
+        attach(post)
         content_changed(post, previous_status=None)
         content_changed(topic, previous_status=None)
     return topic
 
 
 def post_create(
-    *, author, topic: Topic, body: str, reply_to: Post | None = None, by_email: bool = False
+    *,
+    author,
+    topic: Topic,
+    body: str,
+    reply_to: Post | None = None,
+    by_email: bool = False,
+    pictures=(),
 ) -> Post:
     """A reply in a topic, numbered after the last one; in review for a new member's first."""
     check_can_reply(user=author, topic=topic)
     if reply_to is not None and (reply_to.topic_id != topic.pk or not is_public(reply_to)):
         raise ValidationError(_("The post you are replying to is no longer shown in this topic."))
-    body, text, handles = _checked_text(body=body, author=author)
-    with transaction.atomic():
+    body, text, handles, checked = _checked_text_and_pictures(
+        body=body, author=author, pictures=pictures
+    )
+    with pictures_stored(checked) as attach, transaction.atomic():
         # The topic row is the lock that numbers posts one after another.
         locked = Topic.objects.select_for_update().get(pk=topic.pk)
         number = locked.numbers_given + 1
@@ -234,6 +279,7 @@ def post_create(
             post, lifecycle.initial_status(author=author, review_count=NEW_MEMBER_REVIEW_POSTS)
         )
         post.save()
+        attach(post)
         content_changed(post, previous_status=None)
     return post
 
@@ -245,36 +291,62 @@ def check_edit_permission(*, user, post: Post) -> None:
         raise ValidationError(_("Only the person who wrote a post, or a moderator, can edit it."))
 
 
-def post_edit(*, actor, post: Post, body: str) -> Post:
-    """Change a post's text, keeping the text it had in its history."""
+def post_edit(*, actor, post: Post, body: str, pictures=(), remove_pictures=()) -> Post:
+    """Change a post's text, keeping the text it had in its history; add or remove pictures.
+
+    `remove_pictures`: ids of the post's pictures to take away (others are
+    ignored). Pictures are not text: changing only them adds nothing to
+    the history and does not mark the post "edited".
+    """
     check_edit_permission(user=actor, post=post)
     if not actor.is_moderator and post.topic.is_locked:
         raise ValidationError(_("This topic is locked by a moderator: posts cannot be edited."))
-    body = check_body(body)
-    if body == post.body:
+    errors: dict[str, list[str]] = {}
+    try:
+        body = check_body(body)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    removed = pictures_to_remove(post=post, ids=remove_pictures)
+    checked = []
+    if pictures:
+        kept = post.pictures.count() - len(removed)
+        try:
+            checked = check_pictures(user=actor, pictures=pictures, kept=kept)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    text_changed = body != post.body
+    if not (text_changed or checked or removed):
         return post
-    text = post_text_read(body)
-    handles = mentioned_handles(text.handles)
-    check_quotes(quoted_post_ids=text.quoted_post_ids, author=actor)
+    if text_changed:
+        text = post_text_read(body)
+        handles = mentioned_handles(text.handles)
+        check_quotes(quoted_post_ids=text.quoted_post_ids, author=actor)
     now = timezone.now()
-    with transaction.atomic():
-        PostRevision.objects.create(post=post, body=post.body, edited_by=actor, replaced_at=now)
-        post.body = body
-        post.mentions = handles
-        post.site_paths = text.site_paths[:20]
-        post.edited_at = now
-        post.edit_count = F("edit_count") + 1
-        post.save(
-            update_fields=[
-                "body",
-                "mentions",
-                "site_paths",
-                "edited_at",
-                "edit_count",
-                "updated_at",
-            ]
-        )
-        post.refresh_from_db(fields=["edit_count"])
+    with pictures_stored(checked) as attach, transaction.atomic():
+        if text_changed:
+            PostRevision.objects.create(post=post, body=post.body, edited_by=actor, replaced_at=now)
+            post.body = body
+            post.mentions = handles
+            post.site_paths = text.site_paths[:20]
+            post.edited_at = now
+            post.edit_count = F("edit_count") + 1
+            post.save(
+                update_fields=[
+                    "body",
+                    "mentions",
+                    "site_paths",
+                    "edited_at",
+                    "edit_count",
+                    "updated_at",
+                ]
+            )
+            post.refresh_from_db(fields=["edit_count"])
+        else:
+            post.save(update_fields=["updated_at"])
+        pictures_remove(removed)
+        attach(post)
         content_changed(post, previous_status=post.status)
     return post
 
@@ -340,6 +412,32 @@ def topic_counts_refresh(topic: Topic) -> None:
     Category.objects.filter(pk=topic.category_id, last_posted_at__isnull=True).update(
         last_posted_at=topic.last_posted_at
     )
+
+
+def reply_counted(post: Post) -> None:
+    """Add a new public reply to what its topic keeps, in one UPDATE.
+
+    Called in the transaction that numbered the post under the topic's lock,
+    so it is the topic's last. A topic whose opening post is not counted (in
+    review) is recounted instead, so the figures stay those of a recount.
+    """
+    topic = post.topic
+    added = Topic.objects.filter(pk=topic.pk, post_count__gte=1).update(
+        post_count=F("post_count") + 1,
+        score=F("score") + 1,
+        last_public_number=post.number,
+        last_posted_at=post.created_at,
+        last_poster_id=post.author_id,
+    )
+    if not added:
+        topic_counts_refresh(topic)
+        return
+    topic.refresh_from_db(fields=["post_count", "score", "last_public_number", "last_posted_at"])
+    topic.last_poster_id = post.author_id
+    Category.objects.filter(
+        Q(last_posted_at__lt=post.created_at) | Q(last_posted_at__isnull=True),
+        pk=topic.category_id,
+    ).update(last_posted_at=post.created_at)
 
 
 def category_counts_refresh(category_id: int) -> None:

@@ -22,7 +22,7 @@ from bigsocnorth.core.pagination import page_number
 from bigsocnorth.forum import reading, selectors, services
 from bigsocnorth.forum.forms import EditForm, LevelForm, ReplyForm, TopicForm
 from bigsocnorth.forum.jsonld import topic_jsonld
-from bigsocnorth.forum.limits import limits_explained
+from bigsocnorth.forum.limits import limits_explained, pictures_wait_explained
 from bigsocnorth.forum.models import Level
 from bigsocnorth.forum.permissions import can_edit_post, can_moderate_forum, can_post
 from bigsocnorth.forum.text import quote_block
@@ -33,6 +33,8 @@ TABS = ("latest", "top", "unread", "new")
 
 
 def add_errors(form, error: ValidationError) -> None:
+    if hasattr(form, "add_problems"):
+        form.add_problems(error)  # the pictures' problems, shown beside their fields too
     if not hasattr(error, "error_dict"):
         form.add_error(None, error.messages)
         return
@@ -56,7 +58,6 @@ def _list_page(request, *, tab: str, topics, category=None, period: str = ""):
             "categories": selectors.categories(),
             "period": period,
             "periods": list(selectors.TOP_PERIODS),
-            "counts": selectors.unread_counts(user=request.user),
             "level": selectors.category_level(user=request.user, category=category)
             if category is not None
             else None,
@@ -148,6 +149,7 @@ def topic_detail(request, pk: int, slug: str):
             "level_form": LevelForm(initial={"level": view.level}),
             "levels": Level,
             "limits": limits_explained(user=user),
+            "pictures_wait": pictures_wait_explained(user=user),
             "conclusions_html": render_markdown(topic.conclusions) if topic.is_closed else "",
             "jsonld": topic_jsonld(topic=topic, posts=shown, page=view.page),
         },
@@ -203,10 +205,14 @@ def post_history(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def topic_create(request):
     if request.method == "POST":
-        form = TopicForm(request.POST)
+        form = TopicForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                topic = services.topic_create(author=request.user, **form.cleaned_data)
+                topic = services.topic_create(
+                    author=request.user,
+                    pictures=form.new_pictures(),
+                    **form.fields_besides_pictures(),
+                )
             except ValidationError as error:
                 add_errors(form, error)
             else:
@@ -229,7 +235,11 @@ def topic_create(request):
     return render(
         request,
         "forum/topic_form.html",
-        {"form": form, "limits": limits_explained(user=request.user)},
+        {
+            "form": form,
+            "limits": limits_explained(user=request.user),
+            "pictures_wait": pictures_wait_explained(user=request.user),
+        },
     )
 
 
@@ -244,7 +254,7 @@ def topic_reply(request, pk: int):
     if reply_to is not None and reply_to.topic_id != topic.pk:
         reply_to = None
     if request.method == "POST":
-        form = ReplyForm(request.POST)
+        form = ReplyForm(request.POST, request.FILES)
         if form.is_valid():
             try:
                 post = services.post_create(
@@ -252,6 +262,7 @@ def topic_reply(request, pk: int):
                     topic=topic,
                     body=form.cleaned_data["body"],
                     reply_to=reply_to,
+                    pictures=form.new_pictures(),
                 )
             except ValidationError as error:
                 add_errors(form, error)
@@ -290,6 +301,7 @@ def topic_reply(request, pk: int):
             "reply_to": reply_to,
             "can_reply": _can_reply(request.user, topic),
             "limits": limits_explained(user=request.user),
+            "pictures_wait": pictures_wait_explained(user=request.user),
         },
     )
 
@@ -302,11 +314,18 @@ def post_edit(request, pk: int):
     if not can_edit_post(user=request.user, post=post):
         messages.error(request, _("Only the person who wrote a post, or a moderator, can edit it."))
         return redirect(post.get_absolute_url())
+    pictures = list(post.pictures.all())
     if request.method == "POST":
-        form = EditForm(request.POST)
+        form = EditForm(request.POST, request.FILES, pictures=pictures)
         if form.is_valid():
             try:
-                services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
+                services.post_edit(
+                    actor=request.user,
+                    post=post,
+                    body=form.cleaned_data["body"],
+                    pictures=form.new_pictures(),
+                    remove_pictures=form.cleaned_data["remove_pictures"],
+                )
             except ValidationError as error:
                 add_errors(form, error)
             else:
@@ -316,9 +335,16 @@ def post_edit(request, pk: int):
                 )
                 return redirect(post.get_absolute_url())
     else:
-        form = EditForm(initial={"body": post.body})
+        form = EditForm(initial={"body": post.body}, pictures=pictures)
     return render(
-        request, "forum/post_edit.html", {"form": form, "post": post, "topic": post.topic}
+        request,
+        "forum/post_edit.html",
+        {
+            "form": form,
+            "post": post,
+            "topic": post.topic,
+            "pictures_wait": pictures_wait_explained(user=request.user),
+        },
     )
 
 

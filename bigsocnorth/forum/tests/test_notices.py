@@ -91,3 +91,27 @@ def test_a_bad_level_is_refused(topic, make_trusted):
     for level in ("loud", 99, None, "3; drop table"):
         with pytest.raises(ValidationError):
             reading.topic_level_set(user=ann, topic=topic, level=level)
+
+
+def test_followers_of_an_area_and_its_region_hear_of_a_new_topic_there_once(
+    category, moderator, make_trusted, area
+):
+    from bigsocnorth.notifications.services import follow_create
+
+    ann, bob = make_trusted(), make_trusted()
+    follow_create(user=ann, target=area)
+    follow_create(user=bob, target=area.region)
+    follow_create(user=bob, target=area)
+    Notification.objects.all().delete()
+    services.topic_create(
+        author=moderator,
+        category=category,
+        title="Minibus sharing in Sheffield",
+        body="Who has one?",
+        local_authority=area,
+    )
+    told = Notification.objects.filter(kind="forum.topic").order_by("recipient_id")
+    assert [(n.recipient_id, n.message) for n in told] == [
+        (ann.pk, "A new forum topic in Sheffield: “Minibus sharing in Sheffield”"),
+        (bob.pk, "A new forum topic in Sheffield: “Minibus sharing in Sheffield”"),
+    ]
