@@ -37,13 +37,6 @@ then by the busiest ones) and in the 5,000-post topic, and the naive way
 "queued" means the notifications written and the email task enqueued with
 the task backend, not sent.
 
-With BENCH_FORUM_PROPOSED=1 the cases are measured a third time with
-changes proposed for the forum swapped in (`proposed_*` below: lists'
-pages counted up to 100, pinned topics found by their index, unread from
-the member's read positions, a topic's page found by ids first, a new reply
-added to its topic's counts and trust counted up to what it needs). They
-are not what ships; they go once the forum has them.
-
 Run it once with and once without DATABASE_URL (a database named after it,
 with _bench_forum, is made and dropped). BENCH_FORUM_TOPICS makes a smaller
 run (posts are ten times the topics, members a tenth), BENCH_FORUM_SAMPLES
@@ -54,7 +47,6 @@ keeps the database for the next run.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime
 import itertools
 import json
@@ -97,7 +89,6 @@ PAGE_TARGET_MS = 50.0
 POST_TARGET_MS = 30.0
 NAIVE_BUDGET_MS = 30_000.0  # the naive way gets fewer samples when each takes long
 NAIVE_MIN_SAMPLES = 3
-PROPOSED = os.environ.get("BENCH_FORUM_PROPOSED") == "1"
 WARM_UP = 5
 CHUNK = 50_000
 DAY = 86_400.0
@@ -801,6 +792,7 @@ def naive_topic_page(*, user, topic, number):
     posts = (
         selectors._visible_posts(user=user, topic=topic)
         .select_related("author__profile", "reply_to__author__profile")
+        .prefetch_related("pictures")
         .order_by("number")
     )
     page = Paginator(posts, selectors.POSTS_PER_PAGE).get_page(number)
@@ -898,30 +890,28 @@ class Case:
     client: str  # "visitor", "member" or "reader"
     url: str
     naive: str | None = None  # the selector the naive way replaces
-    proposed: tuple[str, ...] = ()  # the selectors the proposed changes replace
 
 
 def _cases(slug: str, topic_url: str, pages: int) -> list[Case]:
     middle = (pages + 1) // 2
-    lists, page = ("_page", "pinned_topics", "unread_topics"), ("topic_page",)
     return [
-        Case("latest, a visitor", "visitor", "/forum/", "latest_topics", lists),
-        Case("latest, the member", "member", "/forum/", None, lists),
-        Case("a category, a visitor", "visitor", f"/forum/c/{slug}/", "latest_topics", lists),
-        Case("a category, the member", "member", f"/forum/c/{slug}/", None, lists),
-        Case("unread, the member", "member", "/forum/unread/", "unread_topics", lists),
-        Case("topic of 5,000: page 1", "visitor", f"{topic_url}?page=1", "topic_page", page),
+        Case("latest, a visitor", "visitor", "/forum/", "latest_topics"),
+        Case("latest, the member", "member", "/forum/", None),
+        Case("a category, a visitor", "visitor", f"/forum/c/{slug}/", "latest_topics"),
+        Case("a category, the member", "member", f"/forum/c/{slug}/", None),
+        Case("unread, the member", "member", "/forum/unread/", "unread_topics"),
+        Case("topic of 5,000: page 1", "visitor", f"{topic_url}?page=1", "topic_page"),
         Case(
             f"topic of 5,000: page {middle}", "visitor", f"{topic_url}?page={middle}",
-            "topic_page", page,
+            "topic_page",
         ),
         Case(
             f"topic of 5,000: page {pages}", "visitor", f"{topic_url}?page={pages}",
-            "topic_page", page,
+            "topic_page",
         ),
         Case(
             f"topic of 5,000: page {pages}, signed in", "reader", f"{topic_url}?page={pages}",
-            None, page,
+            None,
         ),
     ]  # fmt: skip
 
@@ -991,17 +981,6 @@ def _http_phase(plan: Plan) -> list[tuple[str, Timing]]:
         if shown != result["shown"]:
             raise SystemExit(f"{case.label}: the naive way shows other topics, posts or pages")
         result.update(naive=naive, naive_queries=queries)
-    if PROPOSED:
-        SHIPPED["topic_page"] = selectors.topic_page
-        for result in results:
-            case = result["case"]
-            with contextlib.ExitStack() as stack:
-                for name in case.proposed:
-                    stack.enter_context(mock.patch.object(selectors, name, PROPOSALS[name]))
-                timing, queries, shown = _timed(case.label, lambda case=case: get(case))
-            if shown[:2] != result["shown"][:2]:
-                raise SystemExit(f"{case.label}: the proposed changes show other topics or posts")
-            result.update(proposed=timing, proposed_queries=queries)
     floor_after, _q, _s = _timed("healthz", lambda: clients["visitor"].get("/healthz"))
     floor = Timing("floor: GET /healthz", floor_before.samples_ms + floor_after.samples_ms)
     print(
@@ -1033,173 +1012,7 @@ def _http_phase(plan: Plan) -> list[tuple[str, Timing]]:
             f"{result['case'].label} | {ours.p50:.1f} ms | {ours.p95:.1f} ms | "
             f"{result['queries']} | {naive_part} | {verdict}"
         )
-    if PROPOSED:
-        print("with the proposed changes to the selectors swapped in (not what ships)")
-        print("request | p50 | p95 | queries | ours/proposed p95 | 50 ms target")
-        for result in results:
-            timing = result["proposed"]
-            verdict = "meets" if timing.p95 <= PAGE_TARGET_MS else "MISSES"
-            print(
-                f"{result['case'].label} | {timing.p50:.1f} ms | {timing.p95:.1f} ms | "
-                f"{result['proposed_queries']} | {result['ours'].p95 / timing.p95:.1f} | "
-                f"{verdict}"
-            )
     return [(result["case"].label, result["ours"]) for result in results]
-
-
-# --- Proposed changes, measured (BENCH_FORUM_PROPOSED=1) -----------------------------
-
-PAGES_COUNTED = 100
-
-
-def proposed_page(queryset, number):
-    """A list's pages counted up to PAGES_COUNTED ("page 1 of 100+"), not every topic."""
-    from django.core.paginator import Paginator
-
-    from bigsocnorth.forum import selectors
-
-    paginator = Paginator(queryset, selectors.TOPICS_PER_PAGE)
-    paginator.count = queryset.order_by()[: PAGES_COUNTED * selectors.TOPICS_PER_PAGE].count()
-    return paginator.get_page(number)
-
-
-def proposed_unread_topics(*, user):
-    """Unread found from the member's own read positions (a few hundred rows, read in
-    full), then the page's topics by id; the visibility rule and mutes applied to those."""
-    from django.db.models import F
-
-    from bigsocnorth.forum.models import CategoryWatch, Level, Topic, TopicRead, TopicWatch
-    from bigsocnorth.moderation.models import Status
-
-    muted_categories = set(
-        CategoryWatch.objects.filter(user=user, level=Level.MUTED).values_list(
-            "category_id", flat=True
-        )
-    )
-    muted_topics = set(
-        TopicWatch.objects.filter(user=user, level=Level.MUTED).values_list("topic_id", flat=True)
-    )
-    behind = TopicRead.objects.filter(
-        user=user, last_read_number__lt=F("topic__last_public_number")
-    ).values_list("topic_id", "topic__category_id", "topic__status")
-    ids = [
-        topic_id
-        for topic_id, category_id, status in behind
-        if status == Status.PUBLISHED
-        and topic_id not in muted_topics
-        and category_id not in muted_categories
-    ]
-    return (
-        Topic.objects.filter(pk__in=ids)
-        .select_related("category", "author__profile", "last_poster__profile", "local_authority")
-        .order_by("-last_posted_at", "-id")
-    )
-
-
-def proposed_topic_page(*, user, topic, number):
-    """A topic's page found by its posts' ids first (from the index alone), then read."""
-    from django.core.paginator import Paginator
-
-    from bigsocnorth.forum import selectors
-
-    class IdsFirst(Paginator):
-        def page(self, number):
-            page = super().page(number)
-            ids = list(page.object_list.values_list("pk", flat=True))
-            page.object_list = self.object_list.filter(pk__in=ids)
-            return page
-
-    with mock.patch.object(selectors, "Paginator", IdsFirst):
-        return SHIPPED["topic_page"](user=user, topic=topic, number=number)
-
-
-def proposed_pinned_topics(*, category=None):
-    """Pinned topics found through the pinned index first (a handful of rows), then read."""
-    from bigsocnorth.forum import selectors
-    from bigsocnorth.forum.models import Topic
-
-    ids = list(
-        Topic.objects.filter(pinned_at__isnull=False)
-        .order_by("-pinned_at")
-        .values_list("pk", flat=True)[:100]
-    )
-    topics = selectors.topic_cards().filter(pk__in=ids)
-    if category is not None:
-        topics = topics.filter(category=category)
-    return list(topics.order_by("-pinned_at")[:5])
-
-
-def proposed_initial_status(*, author, review_count=None):
-    """Trusted once `review_count` contributions are published: counted up to that, no more."""
-    from bigsocnorth.moderation import registry
-    from bigsocnorth.moderation.models import Status
-
-    if author.is_moderator:
-        return Status.PUBLISHED
-    needed = settings.NEW_MEMBER_REVIEW_COUNT if review_count is None else review_count
-    found = 0
-    for registered in registry.registered_types():
-        found += (
-            registered.model.objects.public().filter(author_id=author.pk)[: needed - found].count()
-        )
-        if found >= needed:
-            return Status.PUBLISHED
-    return Status.IN_REVIEW
-
-
-def proposed_post_changed(change) -> None:
-    """A new public reply added to its topic's counts (no recount of the topic's posts, nor
-    of its category's topics, which a reply does not change); anything else as shipped."""
-    from django.db.models import F
-
-    from bigsocnorth.forum import notices
-    from bigsocnorth.forum.models import Category, Topic
-
-    post = change.obj
-    if not (change.is_new and post.number > 1 and post.status == "published"):
-        SHIPPED["post_changed"](change)
-        return
-    topic = post.topic
-    Topic.objects.filter(pk=topic.pk).update(
-        post_count=F("post_count") + 1,
-        last_public_number=post.number,
-        last_posted_at=post.created_at,
-        last_poster_id=post.author_id,
-        score=F("score") + 1,
-    )
-    Category.objects.filter(pk=topic.category_id, last_posted_at__lt=post.created_at).update(
-        last_posted_at=post.created_at
-    )
-    if change.first_publication:
-        notices.post_published_notify(post=post)
-
-
-@contextlib.contextmanager
-def _proposed_posting():
-    import dataclasses
-
-    from bigsocnorth.forum.models import Post
-    from bigsocnorth.moderation import lifecycle, registry
-
-    shipped = registry.registered_type_for(Post)
-    SHIPPED["post_changed"] = shipped.on_change
-    with (
-        mock.patch.dict(
-            registry._registry,
-            {Post: dataclasses.replace(shipped, on_change=proposed_post_changed)},
-        ),
-        mock.patch.object(lifecycle, "initial_status", proposed_initial_status),
-    ):
-        yield
-
-
-SHIPPED: dict[str, object] = {}  # the selectors as they are, while the proposals stand in
-PROPOSALS = {
-    "_page": proposed_page,
-    "pinned_topics": proposed_pinned_topics,
-    "unread_topics": proposed_unread_topics,
-    "topic_page": proposed_topic_page,
-}
 
 
 REPLY = (
@@ -1239,7 +1052,7 @@ def _post_phase(plan: Plan) -> list[tuple[str, Timing]]:
         "post | ours p50 | ours p95 | queries | told | email tasks | naive p50 | naive p95 | "
         "naive/ours p50 | naive/ours p95 | 30 ms target"
     )
-    measured, proposed = [], []
+    measured = []
     for label, topic_id, writers in [
         (
             f"a reply in a topic with {plan.watchers[plan.target_topic]} watchers",
@@ -1284,18 +1097,6 @@ def _post_phase(plan: Plan) -> list[tuple[str, Timing]]:
             f"{naive_timing.p50 / timing.p50:.1f} | {naive_timing.p95 / timing.p95:.1f} | {verdict}"
         )
         measured.append((label, timing))
-        if PROPOSED:
-            with _proposed_posting():
-                proposed.append((label, *_timed(label, ours), timing))
-    if PROPOSED:
-        print("with the proposed changes to posting swapped in (not what ships)")
-        print("post | p50 | p95 | queries | ours/proposed p95 | 30 ms target")
-        for label, timing, queries, _s, ours_timing in proposed:
-            verdict = "meets" if timing.p95 <= POST_TARGET_MS else "MISSES"
-            print(
-                f"{label} | {timing.p50:.1f} ms | {timing.p95:.1f} ms | {queries} | "
-                f"{ours_timing.p95 / timing.p95:.1f} | {verdict}"
-            )
     return measured
 
 
