@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "bigsocnorth.stories",
     "bigsocnorth.cuts",
     "bigsocnorth.forum",
+    "bigsocnorth.events",
     "bigsocnorth.notifications",
     "bigsocnorth.messaging",
 ]

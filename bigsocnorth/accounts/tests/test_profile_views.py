@@ -236,9 +236,9 @@ def test_public_profile_takes_a_query_per_section(client, django_assert_num_quer
     person.profile.save()
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
 
-    # The profile, the stories they told, the cuts they reported and the forum
-    # topics they started.
-    with django_assert_num_queries(4):
+    # The profile, the stories they told, the cuts they reported, the gatherings
+    # they organise and the forum topics they started.
+    with django_assert_num_queries(5):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -253,9 +253,9 @@ def test_public_profile_for_a_logged_in_viewer_adds_only_the_session_queries(
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
     member_client.get(url)
 
-    # session, user, profile, their stories, their cuts, their forum topics, and
-    # the header's unread notification count
-    with django_assert_num_queries(7):
+    # session, user, profile, their stories, their cuts, their gatherings, their
+    # forum topics, and the header's unread notification count
+    with django_assert_num_queries(8):
         response = member_client.get(url)
 
     assert response.status_code == 200

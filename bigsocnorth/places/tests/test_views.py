@@ -258,14 +258,14 @@ def test_region_page_lists_its_authorities(client):
 
 def test_area_pages_make_few_queries(client, django_assert_max_num_queries):
     # Two for the area itself, and one per section other apps add (directory
-    # entries, stories, threats and cuts, forum topics: each one query while
-    # the area has few); those are measured in the apps' own tests.
+    # entries, stories, threats and cuts, gatherings, forum topics: each one
+    # query while the area has few); those are measured in the apps' own tests.
     client.get(reverse("places:area_detail", kwargs={"slug": "leeds"}))  # warm the caches
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         assert (
             client.get(reverse("places:area_detail", kwargs={"slug": "leeds"})).status_code == 200
         )
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         response = client.get(reverse("places:area_detail", kwargs={"slug": "north-west"}))
         assert response.status_code == 200
 

@@ -1,0 +1,176 @@
+"""Reads for gatherings: upcoming and past lists with their filters, one gathering, who is
+coming. Lists cost the same few queries however many gatherings they show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, IntegerField, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from bigsocnorth.directory.models import Entry
+from bigsocnorth.events.models import ACCESS_FEATURES, Gathering, Rsvp, RsvpState
+from bigsocnorth.moderation.permissions import check_view_permission
+from bigsocnorth.places.models import LocalAuthority, Region
+from bigsocnorth.places.selectors import area_get_by_slug
+
+PER_PAGE = 20
+ACCESS_KEYS = tuple(key for key, _label in ACCESS_FEATURES)
+MODES = ("in_person", "online")
+
+
+@dataclass(frozen=True)
+class GatheringFilters:
+    """A list's filters, as the list pages take them (and the API will)."""
+
+    area: str = ""
+    organiser: str = ""  # a member's profile handle
+    entry: int | None = None  # a directory entry organising it
+    mode: str = ""  # "in_person" or "online" (gatherings that are both match either)
+    access: tuple[str, ...] = field(default_factory=tuple)  # each feature must be a yes
+
+
+def _going_places():
+    going = Q(rsvps__state=RsvpState.GOING)
+    return Coalesce(Count("rsvps", filter=going), Value(0)) + Coalesce(
+        Sum("rsvps__plus_ones", filter=going), Value(0), output_field=IntegerField()
+    )
+
+
+def gathering_cards() -> QuerySet[Gathering]:
+    """What a card shows: where, who organises it, places taken. Three queries for any number."""
+    return (
+        Gathering.objects.select_related("local_authority", "author__profile")
+        .prefetch_related(
+            Prefetch(
+                "entries",
+                queryset=Entry.objects.public()
+                .only("pk", "name", "slug", "status")
+                .order_by("name"),
+                to_attr="public_entries",
+            )
+        )
+        .annotate(taken=_going_places())
+    )
+
+
+def gatherings_in_area(gatherings: QuerySet[Gathering], area) -> QuerySet[Gathering]:
+    """Gatherings in a local authority or region (an object, or its slug); unknown: none."""
+    found = area_get_by_slug(slug=area, boundaries=False) if isinstance(area, str) else area
+    if isinstance(found, LocalAuthority):
+        return gatherings.filter(local_authority=found)
+    if isinstance(found, Region):
+        return gatherings.filter(local_authority__region=found)
+    return gatherings.none()
+
+
+def gatherings_filter(gatherings: QuerySet[Gathering], filters: GatheringFilters):
+    if filters.area:
+        gatherings = gatherings_in_area(gatherings, filters.area)
+    if filters.organiser:
+        gatherings = gatherings.filter(author__profile__handle=filters.organiser)
+    if filters.entry:
+        gatherings = gatherings.filter(entries__pk=filters.entry)
+    if filters.mode == "online":
+        gatherings = gatherings.filter(online=True)
+    elif filters.mode == "in_person":
+        gatherings = gatherings.filter(in_person=True)
+    for key in filters.access:
+        if key in ACCESS_KEYS:
+            gatherings = gatherings.filter(**{key: True})
+    return gatherings
+
+
+def upcoming_gatherings(*, now: datetime | None = None) -> QuerySet[Gathering]:
+    """Public gatherings not over yet (a series until its last time ends), soonest first."""
+    now = now or timezone.now()
+    return Gathering.objects.public().filter(last_ends_at__gt=now).order_by("starts_at", "pk")
+
+
+def past_gatherings(*, now: datetime | None = None) -> QuerySet[Gathering]:
+    now = now or timezone.now()
+    return Gathering.objects.public().filter(last_ends_at__lte=now).order_by("-starts_at", "-pk")
+
+
+def _page(ids: QuerySet, *, page: int, per_page: int) -> Page:
+    found = Paginator(ids, per_page).get_page(page)
+    wanted = list(found.object_list)
+    rows = gathering_cards().in_bulk(wanted)
+    found.object_list = [rows[pk] for pk in wanted if pk in rows]
+    return found
+
+
+def gathering_list(
+    *, filters: GatheringFilters, past: bool = False, page: int = 1, per_page: int = PER_PAGE,
+    now: datetime | None = None,
+) -> Page:  # fmt: skip
+    """A page of upcoming (or past) public gatherings: the page's ids, then their cards."""
+    base = past_gatherings(now=now) if past else upcoming_gatherings(now=now)
+    ids = gatherings_filter(base, filters).values_list("pk", flat=True).distinct()
+    return _page(ids, page=page, per_page=per_page)
+
+
+def gathering_get(*, user, slug: str) -> Gathering:
+    """The gathering with what its page shows, if this person may see it (else 404)."""
+    try:
+        gathering = (
+            gathering_cards()
+            .select_related("local_authority__region")
+            .prefetch_related("co_organisers")
+            .get(slug=slug)
+        )
+    except Gathering.DoesNotExist:
+        raise Http404 from None
+    check_view_permission(user=user, obj=gathering)
+    return gathering
+
+
+def rsvp_for(*, user, gathering: Gathering) -> Rsvp | None:
+    """The member's own answer, if they gave one."""
+    if user is None or not user.is_authenticated:
+        return None
+    return Rsvp.objects.filter(gathering=gathering, user=user).first()
+
+
+def waiting_position(rsvp: Rsvp) -> int:
+    """1 for the first person waiting."""
+    return (
+        Rsvp.objects.filter(gathering_id=rsvp.gathering_id, state=RsvpState.WAITING)
+        .filter(Q(joined_at__lt=rsvp.joined_at) | Q(joined_at=rsvp.joined_at, pk__lt=rsvp.pk))
+        .count()
+        + 1
+    )
+
+
+@dataclass(frozen=True)
+class Attendees:
+    going: list[Rsvp]
+    waiting: list[Rsvp]
+    pending: int  # guests who have not confirmed yet (not counted, not named)
+
+    @property
+    def places_taken(self) -> int:
+        return sum(rsvp.places for rsvp in self.going)
+
+
+def attendees(*, gathering: Gathering) -> Attendees:
+    """Who is coming and who is waiting, in the order they answered, for the organisers.
+
+    Never reads guests' email addresses: the list and its CSV cannot show them.
+    """
+    rsvps = list(
+        Rsvp.objects.filter(gathering=gathering, state__in=(RsvpState.GOING, RsvpState.WAITING))
+        .select_related("user__profile")
+        .defer("guest_email", "confirm_key", "cancel_key")
+        .order_by("joined_at", "pk")
+    )
+    pending = Rsvp.objects.filter(gathering=gathering, state=RsvpState.PENDING).count()
+    return Attendees(
+        going=[rsvp for rsvp in rsvps if rsvp.state == RsvpState.GOING],
+        waiting=[rsvp for rsvp in rsvps if rsvp.state == RsvpState.WAITING],
+        pending=pending,
+    )
