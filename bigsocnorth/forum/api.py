@@ -10,7 +10,7 @@ the same few queries however many items they hold.
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, Q, When
+from django.db.models import Case, F, Q, Sum, When
 from django.http import Http404, HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -305,7 +305,13 @@ def topic_list(
         topics = topics.filter(_tagged(tag))
     # The page's ids from an index first, then only those rows with what they show.
     ids = topics.order_by("-last_posted_at", "-id").values_list("pk", flat=True)
-    found = Paginator(ids, PER_PAGE).get_page(page)
+    paginator = Paginator(ids, PER_PAGE)
+    if not (area or tag):
+        # Kept exact on the categories by the topics' change hook: counting 200,000
+        # topics on every request costs more than the page.
+        kept = Category.objects.filter(pk=category_id) if category else Category.objects.all()
+        paginator.count = kept.aggregate(total=Sum("topic_count"))["total"] or 0
+    found = paginator.get_page(page)
     wanted = list(found.object_list)
     rows = topic_cards().in_bulk(wanted)
     return {

@@ -334,3 +334,22 @@ def test_the_forum_api_only_reads(client, topic):
     assert client.post(TOPICS, {}).status_code == 405
     assert client.delete(f"{TOPICS}/{topic.pk}").status_code == 405
     assert reverse("api:forum_topic_list") == TOPICS
+
+
+def test_the_list_takes_its_count_from_the_categories_not_from_counting_topics(
+    client, category, moderator
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    other = Category.objects.create(name="Funding and cuts", slug="funding", position=20)
+    for number in range(3):
+        _topic(moderator, category, title=f"Ideas topic {number}")
+    _topic(moderator, other, title="A funding topic")
+    lifecycle.hide(_topic(moderator, other, title="Hidden"), reason="Spam")
+    with CaptureQueriesContext(connection) as seen:
+        assert client.get(TOPICS).json()["count"] == 4
+    assert client.get(f"{TOPICS}?category=funding").json()["count"] == 1
+    assert client.get(f"{TOPICS}?category=ideas").json()["count"] == 3
+    counted = [q["sql"] for q in seen.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert not any("forum_topic" in sql for sql in counted)
