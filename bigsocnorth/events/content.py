@@ -12,9 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bigsocnorth.core import sections
+from bigsocnorth.core.demo.registry import register_demo
 from bigsocnorth.core.navigation import register_menu_item
 from bigsocnorth.core.scheduler import register_job
 from bigsocnorth.events import notices
+from bigsocnorth.events.demo import load_events_demo
 from bigsocnorth.events.indexing import (
     gathering_index_queryset,
     gathering_map_points,
@@ -90,3 +92,5 @@ sections.register_figure(
 )
 register_menu_item("events:gathering_list", label=_("Gatherings"), order=60)
 register_job("gatherings_ended", run=gatherings_ended_refresh)
+
+register_demo("gatherings", load=load_events_demo, order=60)
