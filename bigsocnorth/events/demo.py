@@ -22,8 +22,15 @@ from django.utils import timezone
 from bigsocnorth.accounts.models import User
 from bigsocnorth.core.demo.registry import DemoResult
 from bigsocnorth.directory.models import Entry
-from bigsocnorth.events import links, services
-from bigsocnorth.events.models import Gathering, GatheringState, Rsvp, RsvpState
+from bigsocnorth.events import links, needs, services
+from bigsocnorth.events.models import (
+    Gathering,
+    GatheringOffer,
+    GatheringState,
+    NeedKind,
+    Rsvp,
+    RsvpState,
+)
 from bigsocnorth.events.recurrence import LONDON
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
@@ -219,6 +226,36 @@ GUEST_NAMES = [
     "Ruth Ackroyd", "Bilal Hussain", "Megan Armitage", "Tomasz Nowak", "Grace Oduya",
     "Harry Lister", "Fatima Begum", "Owen Pritchard", "Lily Chen", "Callum Reid",
 ]  # fmt: skip
+# What some gatherings need, and the offers made: (kind, description, how many, offers),
+# each offer (how many it covers, its message, accepted).
+K = NeedKind
+NEEDS = {
+    "Networking the networks: an informal get-together in Sheffield": [
+        (K.VENUE, "A room for about 40 people, free of charge, 5 to 7 pm", 1,
+         [(1, "Our community hall is free that evening and we would love to host.", False)]),
+        (K.REFRESHMENTS, "Tea and cakes for about 40", 2,
+         [(1, "I'll bake two lemon drizzles and bring a tea urn.", True)]),
+        (K.HELPERS, "Someone to welcome people at the door", 2, []),
+        (K.NOTE_TAKING, "Notes of who came and what they are working on", 1,
+         [(1, "Happy to take notes and share them on the forum afterwards.", True)]),
+    ],
+    "Food projects round table": [
+        (K.LIFT, "A lift from Bootle for a wheelchair user (a car with room for a folded chair)",
+         1, [(1, "I drive past Bootle and have a big boot.", False)]),
+        (K.REFRESHMENTS, "Sandwiches for lunch", 1, []),
+    ],
+    "Hyperlocal news meet-up: who covers our streets?": [
+        (K.NOTE_TAKING, "Someone to write up the discussion for the newsletters", 1,
+         [(1, "I write for the Heaton newsletter: I'll do it.", True)]),
+    ],
+    "Youth workers' network: after the cuts": [
+        (K.INTERPRETER, "An Urdu interpreter for parents who are coming", 1, []),
+    ],
+    "Village halls: sharing equipment and volunteers": [
+        (K.HELPERS, "Two people to set out chairs and clear up", 2,
+         [(1, "Count me in for setting up.", False)]),
+    ],
+}  # fmt: skip
 DIETARY = ["Vegetarian", "No nuts, please", "Gluten free", "Vegan", ""]
 ACCESS = ["I use a wheelchair", "A seat near the front, please", "", "", ""]
 
@@ -233,7 +270,7 @@ def load_events_demo() -> DemoResult:
         summary=[
             "Gatherings: {upcoming} to come ({repeating} repeating, one needing a venue, one "
             "full with {waiting} waiting, one postponed, one cancelled) and {past} past, "
-            "{going} people going.".format(**counts)
+            "{going} people going; {needs} needs, with {offers} offers of help.".format(**counts)
         ]
     )
 
@@ -280,6 +317,7 @@ def load_gatherings() -> dict:
     members = list(User.objects.filter(is_active=True, role="member").order_by("pk")[:120])
     areas = {area.name: area for area in LocalAuthority.objects.defer("boundary")}
     counts = {"upcoming": 0, "past": 0, "repeating": 0, "waiting": 0, "going": 0}
+    counts["needs"] = sum(len(listed) for listed in NEEDS.values())
     for number, plan in enumerate(PLANS):
         area = areas[plan.area]
         organiser = organisers[number % len(organisers)]
@@ -314,6 +352,7 @@ def load_gatherings() -> dict:
         with transaction.atomic():
             gathering = services.gathering_create(author=organiser, values=values)
             going = _answers(gathering, plan, members, rng)
+            _needs(gathering, organiser, members, rng)
             if plan.after == "postpone":
                 services.gathering_postpone(
                     actor=organiser,
@@ -336,7 +375,55 @@ def load_gatherings() -> dict:
         counts["waiting"] += Rsvp.objects.filter(
             gathering=gathering, state=RsvpState.WAITING
         ).count()
+    counts["offers"] = GatheringOffer.objects.count()
     return counts
+
+
+def _needs(gathering: Gathering, organiser: User, members: list[User], rng) -> None:
+    """The gathering's needs, offers from members (a venue from a group nearby)."""
+    helpers = [member for member in members if member.pk != organiser.pk]
+    for kind, description, wanted, offers in NEEDS.get(gathering.title, []):
+        need = needs.need_add(
+            actor=organiser,
+            gathering=gathering,
+            values={"kind": kind, "description": description, "wanted": wanted},
+        )
+        for covers, message, accepted in offers:
+            values = {"message": message, "covers": covers}
+            person = rng.choice(helpers)
+            if kind == NeedKind.VENUE:
+                person, values = _venue_offer(gathering, organiser, helpers, message)
+            offer = needs.offer_make(user=person, need=need, values=values)
+            if accepted:
+                needs.offer_accept(actor=organiser, offer=offer)
+
+
+def _venue_offer(gathering: Gathering, organiser: User, helpers: list[User], message: str):
+    """A group in the same area offers its hall, through a member who looks after it."""
+    entry = (
+        Entry.objects.filter(
+            status=Status.PUBLISHED, places__local_authority=gathering.local_authority
+        )
+        .exclude(editors=organiser)
+        .filter(editors__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    values = {"message": message, "venue_address": "Upper Hanover Street (demo address)"}
+    if entry is None:
+        # No group here in the directory: a member offers a room they can book.
+        return helpers[0], {
+            **values,
+            "venue_name": "St Luke's church hall (demo)",
+            "place": PlaceValue(
+                name=gathering.place_name, local_authority=gathering.local_authority
+            ),
+        }
+    return entry.editors.order_by("pk").first(), {
+        **values,
+        "entry": entry,
+        "venue_name": f"{entry.name}'s hall",
+    }
 
 
 def _answers(gathering: Gathering, plan: Plan, members: list[User], rng: random.Random) -> int:

@@ -382,6 +382,7 @@ class GatheringFilterForm(forms.Form):
         choices=ACCESS_FEATURES,
         widget=forms.CheckboxSelectMultiple,
     )
+    needs_help = forms.BooleanField(label=_("Only gatherings that need help"), required=False)
     organiser = forms.CharField(required=False, widget=forms.HiddenInput, max_length=100)
     entry = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
@@ -402,4 +403,5 @@ class GatheringFilterForm(forms.Form):
             entry=data.get("entry"),
             mode=data.get("mode") or "",
             access=tuple(data.get("access") or ()),
+            needs_help=bool(data.get("needs_help")),
         )

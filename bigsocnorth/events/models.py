@@ -255,3 +255,119 @@ class Rsvp(models.Model):
         if self.user_id is not None:
             return str(self.user)
         return self.guest_name
+
+
+# --- Needs and offers: what a gathering needs, and people offering to fill it ----------------
+
+
+class NeedKind(models.TextChoices):
+    VENUE = "venue", _("A venue")
+    REFRESHMENTS = "refreshments", _("Tea, cakes and refreshments")
+    HELPERS = "helpers", _("Helpers")
+    NOTE_TAKING = "note_taking", _("Someone to take notes")
+    LIFT = "lift", _("A lift")
+    INTERPRETER = "interpreter", _("An interpreter")
+    OTHER = "other", _("Something else")
+
+
+class GatheringNeed(models.Model):
+    """Something a gathering needs, and how many (a venue is always one).
+
+    It is met when the accepted offers cover `wanted`; a venue need is also
+    met once the gathering no longer wants a venue (its organisers found one).
+    """
+
+    DESCRIPTION_MAX = 300
+    WANTED_MAX = 50
+
+    gathering = models.ForeignKey(Gathering, on_delete=models.CASCADE, related_name="needs")
+    kind = models.CharField(_("what is needed"), max_length=20, choices=NeedKind.choices)
+    description = models.CharField(_("more about it"), max_length=DESCRIPTION_MAX, blank=True)
+    wanted = models.PositiveSmallIntegerField(_("how many"), default=1)
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("gathering need")
+        verbose_name_plural = _("gathering needs")
+        indexes = [models.Index(fields=["kind", "gathering"], name="gathering_need_kind_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.gathering}"
+
+    @property
+    def is_venue(self) -> bool:
+        return self.kind == NeedKind.VENUE
+
+
+class OfferState(models.TextChoices):
+    OFFERED = "offered", _("Offered")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The offers still standing: one of these per member and need at most.
+OFFERS_STANDING = (OfferState.OFFERED, OfferState.ACCEPTED)
+
+
+class GatheringOffer(models.Model):
+    """A member offering to fill a need, perhaps for a group in the directory they look after.
+
+    A venue offer names the venue and where it is (a place chosen with the
+    place picker, or the group's own place); accepting it makes it the
+    gathering's place.
+    """
+
+    MESSAGE_MAX = 1_000
+
+    need = models.ForeignKey(GatheringNeed, on_delete=models.CASCADE, related_name="offers")
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gathering_offers"
+    )
+    entry = models.ForeignKey(
+        "directory.Entry",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gathering_offers",
+        verbose_name=_("on behalf of"),
+    )
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX, blank=True)
+    covers = models.PositiveSmallIntegerField(_("how many you can cover"), default=1)
+    venue_name = models.CharField(_("venue"), max_length=Gathering.VENUE_MAX, blank=True)
+    venue_address = models.CharField(_("address"), max_length=Gathering.ADDRESS_MAX, blank=True)
+    place_name = models.CharField(_("name of the place"), max_length=120, blank=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    approximate_location = models.BooleanField(default=False)
+    local_authority = models.ForeignKey(
+        "places.LocalAuthority",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="gathering_offers",
+        verbose_name=_("area"),
+    )
+    state = models.CharField(
+        _("state"), max_length=10, choices=OfferState.choices, default=OfferState.OFFERED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            # The database refuses a second standing offer even if two arrive at once.
+            models.UniqueConstraint(
+                fields=["need", "offered_by"],
+                condition=models.Q(state__in=["offered", "accepted"]),
+                name="gathering_offer_once_per_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offered_by}: {self.need}"

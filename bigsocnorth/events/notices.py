@@ -214,3 +214,84 @@ def guest_confirmed_email(*, rsvp: Rsvp) -> None:
         subject=_("Your answer for “%(title)s”") % {"title": rsvp.gathering.title},
         body=_guest_body(rsvp, text),
     )
+
+
+# --- Needs and offers ------------------------------------------------------------------------
+
+
+class NeedKind:
+    OFFERED = "events.need_offered"  # to the organisers: someone offers to fill a need
+    ANSWERED = "events.offer_answered"  # to the offerer: accepted or declined
+    WITHDRAWN = "events.offer_withdrawn"  # to the organisers: an offer taken back
+    REMOVED = "events.need_removed"  # to people offering: the need is gone
+
+
+def _organiser_ids(gathering: Gathering) -> list[int]:
+    ids = [person.pk for person in gathering.co_organisers.all()]
+    if gathering.author_id:
+        ids.append(gathering.author_id)
+    return ids
+
+
+def offer_made_tell(*, offer) -> None:
+    need, gathering = offer.need, offer.need.gathering
+    notify(
+        recipients=_organiser_ids(gathering),
+        kind=NeedKind.OFFERED,
+        message=_("%(who)s offers to help with “%(need)s” for “%(title)s”.")
+        % {"who": offer_who(offer), "need": need.get_kind_display(), "title": gathering.title},
+        url=gathering.get_absolute_url() + "#needs-title",
+        actor=offer.offered_by,
+        target=gathering,
+    )
+
+
+def offer_answered_tell(*, offer, actor, accepted: bool) -> None:
+    need, gathering = offer.need, offer.need.gathering
+    if accepted:
+        message = _("The organisers of “%(title)s” accepted your offer: %(need)s. Thank you!")
+    else:
+        message = _("The organisers of “%(title)s” said no thank you to your offer: %(need)s.")
+    notify(
+        recipients=[offer.offered_by_id],
+        kind=NeedKind.ANSWERED,
+        message=message % {"title": gathering.title, "need": need.get_kind_display()},
+        url=gathering.get_absolute_url() + "#needs-title",
+        actor=actor,
+        target=gathering,
+    )
+
+
+def offer_withdrawn_tell(*, offer) -> None:
+    need, gathering = offer.need, offer.need.gathering
+    notify(
+        recipients=_organiser_ids(gathering),
+        kind=NeedKind.WITHDRAWN,
+        message=_("%(who)s can no longer help with “%(need)s” for “%(title)s”.")
+        % {"who": offer_who(offer), "need": need.get_kind_display(), "title": gathering.title},
+        url=gathering.get_absolute_url() + "#needs-title",
+        actor=offer.offered_by,
+        target=gathering,
+    )
+
+
+def need_removed_tell(*, need, offerer_ids, actor) -> None:
+    gathering = need.gathering
+    notify(
+        recipients=offerer_ids,
+        kind=NeedKind.REMOVED,
+        message=_("“%(title)s” no longer needs what you offered: %(need)s. Thank you all the same.")
+        % {"title": gathering.title, "need": need.get_kind_display()},
+        url=gathering.get_absolute_url(),
+        actor=actor,
+        target=gathering,
+    )
+
+
+def offer_who(offer) -> str:
+    """The group the offer is for, else the member's name."""
+    if offer.entry_id is not None:
+        return offer.entry.name
+    # Never str(user): without a profile that is the email address.
+    profile = getattr(offer.offered_by, "profile", None)
+    return profile.display_name if profile else _("A member")

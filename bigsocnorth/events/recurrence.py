@@ -1,6 +1,7 @@
 """Repeating gatherings: a small, bounded part of iCalendar's RRULE, checked and expanded here.
 
-Kept as RRULE text so iCalendar can carry it later as it is. Only what a
+Kept as RRULE text so iCalendar carries it as it is (calendar.py); checked
+here, expanded by dateutil's rrule within the same bounds. Only what a
 community group needs and nothing that can run away: every week or every
 few weeks, or monthly on the nth weekday ("the second Tuesday"), ending
 after at most 52 times or on a date within two years. Never more often
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
+from dateutil import rrule
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -24,6 +27,7 @@ INTERVAL_MAX = 12
 RULE_MAX = 200
 DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 WEEKLY, MONTHLY = "WEEKLY", "MONTHLY"
+RRULE_DAYS = (rrule.MO, rrule.TU, rrule.WE, rrule.TH, rrule.FR, rrule.SA, rrule.SU)
 
 
 @dataclass(frozen=True)
@@ -140,16 +144,6 @@ def rule_parse(text: str) -> Rule:
     return Rule(freq=freq, interval=interval, nth=nth, weekday=weekday, count=count, until=until)
 
 
-def _nth_weekday(year: int, month: int, nth: int, weekday: int) -> date | None:
-    if nth > 0:
-        first = date(year, month, 1)
-        day = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
-        return day if day.month == month else None
-    following = date(year + month // 12, month % 12 + 1, 1)
-    last = following - timedelta(days=1)
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
-
-
 def _nth_of(day: date) -> tuple[int, bool]:
     """Which weekday of its month `day` is (1 to 5), and whether it is the last."""
     return (day.day - 1) // 7 + 1, (day + timedelta(days=7)).month != day.month
@@ -171,31 +165,37 @@ def rule_check(rule: Rule, *, starts_at: datetime) -> None:
             raise _refuse(_("It can repeat until a date at most two years after the first time."))
 
 
+def _rrule(rule: Rule, *, first: datetime, last_day: date) -> rrule.rrule:
+    """dateutil's expansion of an already checked rule, on the naive London wall clock.
+
+    Naive on purpose: dateutil then steps days, not hours, so 7 pm stays 7 pm
+    across the clock changes; the London offset is put on each time after.
+    """
+    day = RRULE_DAYS[rule.weekday] if rule.weekday is not None else None
+    # Weekly without BYDAY: None, the first time's weekday, as RFC 5545 says.
+    byweekday = day(rule.nth) if rule.freq == MONTHLY else day
+    return rrule.rrule(
+        rrule.MONTHLY if rule.freq == MONTHLY else rrule.WEEKLY,
+        dtstart=first,
+        interval=rule.interval,
+        byweekday=byweekday,
+        # COUNT is taken by the caller (islice): dateutil refuses COUNT with UNTIL.
+        until=datetime.combine(last_day, time(23, 59, 59)),
+        cache=False,
+    )
+
+
 def occurrences(rule: Rule, *, starts_at: datetime, limit: int = 200) -> list[datetime]:
-    """The starts of every time in the series (aware, UTC), the first included."""
-    local = starts_at.astimezone(LONDON)
-    first, clock = local.date(), time(local.hour, local.minute, local.second)
-    last_day = rule.until or first + timedelta(days=UNTIL_MAX_DAYS)
+    """The starts of every time in the series (aware, in starts_at's zone), the first included.
+
+    Bounded whatever the rule says: at most `limit` (and COUNT) times, and
+    never past UNTIL or two years after the first time.
+    """
+    local = starts_at.astimezone(LONDON).replace(tzinfo=None)
+    last_day = rule.until or local.date() + timedelta(days=UNTIL_MAX_DAYS)
     wanted = min(rule.count or limit, limit)
-    days: list[date] = []
-    step = 0
-    while len(days) < wanted:
-        if rule.freq == WEEKLY:
-            day = first + timedelta(weeks=step * rule.interval)
-        else:
-            months = first.month - 1 + step * rule.interval
-            found = _nth_weekday(first.year + months // 12, months % 12 + 1, rule.nth, rule.weekday)
-            if found is None:  # no fifth Tuesday this month
-                step += 1
-                continue
-            day = found
-        if day > last_day:
-            break
-        days.append(day)
-        step += 1
-    return [
-        datetime.combine(day, clock, tzinfo=LONDON).astimezone(starts_at.tzinfo) for day in days
-    ]
+    times = islice(_rrule(rule, first=local, last_day=last_day), wanted)
+    return [moment.replace(tzinfo=LONDON).astimezone(starts_at.tzinfo) for moment in times]
 
 
 def last_end(*, recurrence: str, starts_at: datetime, ends_at: datetime) -> datetime:

@@ -32,6 +32,7 @@ class GatheringFilters:
     entry: int | None = None  # a directory entry organising it
     mode: str = ""  # "in_person" or "online" (gatherings that are both match either)
     access: tuple[str, ...] = field(default_factory=tuple)  # each feature must be a yes
+    needs_help: bool = False  # only those with a need not met yet (needs.py)
 
 
 def _going_places():
@@ -82,6 +83,10 @@ def gatherings_filter(gatherings: QuerySet[Gathering], filters: GatheringFilters
     for key in filters.access:
         if key in ACCESS_KEYS:
             gatherings = gatherings.filter(**{key: True})
+    if filters.needs_help:
+        from bigsocnorth.events.needs import gatherings_needing_help  # needs.py reads this module
+
+        gatherings = gatherings_needing_help(gatherings)
     return gatherings
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bigsocnorth.events import views
+from bigsocnorth.events import feed_views, needs_views, views
 
 app_name = "events"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.gathering_list, name="gathering_list"),
     path("past/", views.gathering_past, name="gathering_past"),
     path("new/", views.gathering_create, name="gathering_create"),
+    path("needs/", needs_views.needs_list, name="needs_list"),
     path("rsvp/confirm/<str:token>/", views.rsvp_confirm, name="rsvp_confirm"),
     path("rsvp/cancel/<str:token>/", views.rsvp_cancel_link, name="rsvp_cancel_link"),
     path("<slug:slug>/", views.gathering_detail, name="gathering_detail"),
@@ -21,4 +22,30 @@ urlpatterns = [
     path("<slug:slug>/rsvp/cancel/", views.rsvp_cancel, name="rsvp_cancel"),
     path("<slug:slug>/attendees/", views.attendees, name="attendees"),
     path("<slug:slug>/attendees.csv", views.attendees_csv, name="attendees_csv"),
+]
+
+# Open formats (feed_views.py): iCalendar files, Atom and JSON Feed, the private "going" calendar.
+urlpatterns += [
+    path("calendar.ics", feed_views.all_ics, name="all_ics"),
+    path("feed.atom", feed_views.upcoming_feed, {"format": "atom"}, name="feed_atom"),
+    path("feed.json", feed_views.upcoming_feed, {"format": "json"}, name="feed_json"),
+    path("calendars/area/<slug:slug>.ics", feed_views.area_ics, name="area_ics"),
+    path("calendars/organiser/<slug:handle>.ics", feed_views.organiser_ics, name="organiser_ics"),
+    path("calendars/group/<slug:slug>.ics", feed_views.entry_ics, name="entry_ics"),
+    path("calendars/going/", feed_views.going_calendar, name="going_calendar"),
+    path("calendars/going/<str:token>.ics", feed_views.going_ics, name="going_ics"),
+    path("<slug:slug>/calendar.ics", feed_views.gathering_ics, name="gathering_ics"),
+]
+
+# Needs and offers (needs_views.py): what a gathering needs, and offers to fill it.
+urlpatterns += [
+    path("<slug:slug>/needs/add/", needs_views.need_add, name="need_add"),
+    path("<slug:slug>/needs/<int:pk>/edit/", needs_views.need_edit, name="need_edit"),
+    path("<slug:slug>/needs/<int:pk>/remove/", needs_views.need_remove, name="need_remove"),
+    path("<slug:slug>/needs/<int:pk>/offer/", needs_views.offer_make, name="offer_make"),
+    path(
+        "<slug:slug>/offers/<int:pk>/<str:action>/",
+        needs_views.offer_answer,
+        name="offer_answer",
+    ),
 ]

@@ -7,7 +7,15 @@ from django.utils import timezone
 from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.core.demo import registry
 from bigsocnorth.events.demo import PLANS, load_events_demo
-from bigsocnorth.events.models import Gathering, GatheringState, Rsvp, RsvpState
+from bigsocnorth.events.models import (
+    Gathering,
+    GatheringOffer,
+    GatheringState,
+    NeedKind,
+    OfferState,
+    Rsvp,
+    RsvpState,
+)
 from bigsocnorth.moderation.models import Status
 
 
@@ -35,6 +43,13 @@ def test_the_demo_gatherings_show_every_capability_and_load_once(db, client, set
     local_end = timezone.localtime(sheffield.ends_at)
     assert sheffield.venue_wanted and sheffield.local_authority.name == "Sheffield"
     assert (local_start.hour, local_end.hour) == (17, 19)
+
+    wanted = {need.kind: need for need in sheffield.needs.all()}
+    assert {NeedKind.VENUE, NeedKind.REFRESHMENTS} <= set(wanted)
+    venue_offer = wanted[NeedKind.VENUE].offers.get()
+    assert venue_offer.state == OfferState.OFFERED and venue_offer.venue_name
+    assert wanted[NeedKind.REFRESHMENTS].offers.filter(state=OfferState.ACCEPTED).count() == 1
+    assert GatheringOffer.objects.filter(state=OfferState.ACCEPTED).count() >= 3
 
     full = gatherings.get(title="Small charities' funding surgery")
     going = Rsvp.objects.filter(gathering=full, state=RsvpState.GOING)
