@@ -1,8 +1,7 @@
 """Needs and offers: what a gathering needs (a venue, tea and cakes, helpers...) and people
 offering to fill it.
 
-Who may do what is decided in the `can_*` functions below, on top of
-permissions.py: the organisers (and moderators) list needs and answer
+Who may do what is decided in permissions.py: the organisers (and moderators) list needs and answer
 offers; any other member may offer, for themselves or for a group whose
 directory entry they look after; the member who offered may take it back.
 
@@ -27,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bigsocnorth.events import notices
+from bigsocnorth.events.checks import add_error, bounded_number, bounded_text
 from bigsocnorth.events.models import (
     OFFERS_STANDING,
     Gathering,
@@ -36,36 +36,18 @@ from bigsocnorth.events.models import (
     NeedKind,
     OfferState,
 )
-from bigsocnorth.events.permissions import can_edit_gathering, is_organiser
+from bigsocnorth.events.permissions import (
+    can_manage_needs,
+    check_manage_permission,
+    is_active_member,
+    is_organiser,
+)
 from bigsocnorth.events.selectors import gatherings_in_area, upcoming_gatherings
-from bigsocnorth.events.services import _add, _bounded, _number
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.permissions import is_public
 
 NEEDS_MAX = 20
 PER_PAGE = 20
-
-# --- Who may ---------------------------------------------------------------------------------
-
-
-def _is_member(user) -> bool:
-    return bool(user is not None and user.is_authenticated and user.is_active)
-
-
-def can_manage_needs(user, gathering: Gathering) -> bool:
-    """Listing, changing and removing needs, and answering offers: as editing the gathering."""
-    return can_edit_gathering(user, gathering)
-
-
-def can_offer(user, gathering: Gathering) -> bool:
-    """Members other than its organisers: an organiser who can fill a need just changes it."""
-    return _is_member(user) and not is_organiser(user, gathering)
-
-
-def check_manage_permission(user, gathering: Gathering) -> None:
-    if not can_manage_needs(user, gathering):
-        raise PermissionDenied(_("Only the organisers can change what this gathering needs."))
-
 
 # --- Checks ----------------------------------------------------------------------------------
 
@@ -80,15 +62,15 @@ def _check_still_to_come(gathering: Gathering, *, now: datetime) -> None:
 def _check_need(values: dict, *, gathering: Gathering, kind: str) -> dict:
     errors: dict = {}
     if kind not in NeedKind.values:
-        _add(errors, "kind", _("Choose what the gathering needs."))
-    description = _bounded(
+        add_error(errors, "kind", _("Choose what the gathering needs."))
+    description = bounded_text(
         errors, "description", values.get("description"),
         maximum=GatheringNeed.DESCRIPTION_MAX,
         required=_("Say what is needed.") if kind == NeedKind.OTHER else "",
     )  # fmt: skip
     wanted = 1
     if kind != NeedKind.VENUE:
-        wanted = _number(
+        wanted = bounded_number(
             errors, "wanted", values.get("wanted"), low=1, high=GatheringNeed.WANTED_MAX, empty=1,
             message=_("Give a number from 1 to %(max)d.") % {"max": GatheringNeed.WANTED_MAX},
         )  # fmt: skip
@@ -180,10 +162,10 @@ def _check_entry(errors: dict, user, entry):
     if entry is None or entry == "":
         return None
     if isinstance(entry, str) or not is_public(entry):
-        _add(errors, "entry", _("Choose a group from the directory."))
+        add_error(errors, "entry", _("Choose a group from the directory."))
         return None
     if not can_edit_entry(user=user, entry=entry):
-        _add(
+        add_error(
             errors,
             "entry",
             _("You can offer for “%(name)s” only if you look after its directory entry.")
@@ -212,7 +194,7 @@ def _venue_place(errors: dict, values: dict, entry) -> dict:
             )  # fmt: skip
             return where
     if place is None:
-        _add(errors, "place", _("Say where the venue is: a place on the map, or its area."))
+        add_error(errors, "place", _("Say where the venue is: a place on the map, or its area."))
         return where
     where.update(
         place_name=str(place.name or "").strip()[:120],
@@ -223,7 +205,7 @@ def _venue_place(errors: dict, values: dict, entry) -> dict:
         try:
             checked = place_check(latitude=place.latitude, longitude=place.longitude)
         except ValidationError as error:
-            _add(errors, "place", error.messages[0])
+            add_error(errors, "place", error.messages[0])
         else:
             where["latitude"], where["longitude"] = place.public_point
             where["local_authority"] = checked.local_authority
@@ -233,7 +215,7 @@ def _venue_place(errors: dict, values: dict, entry) -> dict:
 def offer_make(*, user, need: GatheringNeed, values: dict, now=None) -> GatheringOffer:
     """A member offers to fill a need (for a venue: which, and where); the organisers hear."""
     gathering = need.gathering
-    if not _is_member(user):
+    if not is_active_member(user):
         raise PermissionDenied(_("Sign in to offer help."))
     if is_organiser(user, gathering):
         raise PermissionDenied(
@@ -241,23 +223,23 @@ def offer_make(*, user, need: GatheringNeed, values: dict, now=None) -> Gatherin
         )
     now = now or timezone.now()
     errors: dict = {}
-    message = _bounded(
+    message = bounded_text(
         errors, "message", values.get("message"), maximum=GatheringOffer.MESSAGE_MAX,
         newlines=True,
     )  # fmt: skip
     entry = _check_entry(errors, user, values.get("entry"))
     fields: dict = {"message": message, "entry": entry, "covers": 1}
     if need.is_venue:
-        fields["venue_name"] = _bounded(
+        fields["venue_name"] = bounded_text(
             errors, "venue_name", values.get("venue_name"), maximum=Gathering.VENUE_MAX,
             required=_("Name the venue you offer."),
         )  # fmt: skip
-        fields["venue_address"] = _bounded(
+        fields["venue_address"] = bounded_text(
             errors, "venue_address", values.get("venue_address"), maximum=Gathering.ADDRESS_MAX
         )
         fields.update(_venue_place(errors, values, entry))
     else:
-        fields["covers"] = _number(
+        fields["covers"] = bounded_number(
             errors, "covers", values.get("covers"), low=1, high=need.wanted, empty=1,
             message=_("Give a number from 1 to %(max)d.") % {"max": need.wanted},
         )  # fmt: skip
@@ -373,7 +355,7 @@ def offer_withdraw(*, user, offer: GatheringOffer) -> GatheringOffer:
     An accepted venue taken back leaves the gathering wanting a venue again
     (in the same area), and the people going are told.
     """
-    if not _is_member(user) or offer.offered_by_id != user.pk:
+    if not is_active_member(user) or offer.offered_by_id != user.pk:
         raise PermissionDenied(_("Only the member who offered can take it back."))
     with transaction.atomic():
         locked, offer = _offer_locked(offer)

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.core.widgets import QuickSelect
-from bigsocnorth.events import needs, selectors
+from bigsocnorth.events import needs, permissions, selectors
 from bigsocnorth.events.models import Gathering, GatheringNeed, GatheringOffer, NeedKind
 from bigsocnorth.places.fields import PlaceField
 
@@ -179,7 +179,7 @@ def _need_page(request, template, context, *, status=200):
 @require_http_methods(["GET", "POST"])
 def need_add(request, slug: str):
     gathering = selectors.gathering_get(user=request.user, slug=slug)
-    needs.check_manage_permission(request.user, gathering)
+    permissions.check_manage_permission(request.user, gathering)
     form = NeedForm(request.POST or None, initial={"wanted": "1"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,7 +200,7 @@ def need_add(request, slug: str):
 @require_http_methods(["GET", "POST"])
 def need_edit(request, slug: str, pk: int):
     gathering = selectors.gathering_get(user=request.user, slug=slug)
-    needs.check_manage_permission(request.user, gathering)
+    permissions.check_manage_permission(request.user, gathering)
     need = needs.need_get(gathering=gathering, pk=pk)
     initial = {"description": need.description, "wanted": str(need.wanted)}
     form = NeedForm(request.POST or None, initial=initial, editing=True)
@@ -235,7 +235,7 @@ def offer_make(request, slug: str, pk: int):
     short form on the gathering's page posts."""
     gathering = selectors.gathering_get(user=request.user, slug=slug)
     need = needs.need_get(gathering=gathering, pk=pk)
-    if not needs.can_offer(request.user, gathering):
+    if not permissions.can_offer(request.user, gathering):
         raise PermissionDenied
     form = OfferForm(request.POST or None, need=need, user=request.user)
     if request.method == "POST" and form.is_valid():

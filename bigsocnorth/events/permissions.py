@@ -45,3 +45,25 @@ def check_attendees_permission(user, gathering) -> None:
 def can_create_gathering(user) -> bool:
     """Anyone signed in; a new member's first gatherings are reviewed like anything else."""
     return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+# --- Needs and offers --------------------------------------------------------------------
+
+
+def is_active_member(user) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_manage_needs(user, gathering) -> bool:
+    """Listing, changing and removing needs, and answering offers: as editing the gathering."""
+    return can_edit_gathering(user, gathering)
+
+
+def can_offer(user, gathering) -> bool:
+    """Members other than its organisers: an organiser who can fill a need just changes it."""
+    return is_active_member(user) and not is_organiser(user, gathering)
+
+
+def check_manage_permission(user, gathering) -> None:
+    if not can_manage_needs(user, gathering):
+        raise PermissionDenied(_("Only the organisers can change what this gathering needs."))

@@ -21,8 +21,8 @@ from django.utils.translation import gettext as _
 
 from bigsocnorth.core.fetch import url_refusal
 from bigsocnorth.core.tags import tags_check
-from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.events import links, notices, recurrence
+from bigsocnorth.events.checks import add_error, bounded_number, bounded_text, clean_text
 from bigsocnorth.events.models import Gathering, GatheringState, Rsvp, RsvpState
 from bigsocnorth.events.permissions import can_create_gathering, check_edit_permission
 from bigsocnorth.moderation import lifecycle
@@ -42,28 +42,6 @@ ACCESS_FLAGS = (
 ANSWER_KEYS = ("dietary", "access")
 
 
-def _add(errors: dict, field: str, message: str) -> None:
-    errors.setdefault(field, []).append(message)
-
-
-def _text(value, *, keep_newlines: bool = False) -> str:
-    return without_control_characters(str(value or ""), keep_newlines=keep_newlines).strip()
-
-
-def _bounded(errors, field, value, *, maximum: int, required: str = "", newlines=False) -> str:
-    text = _text(value, keep_newlines=newlines)
-    if required and not text:
-        _add(errors, field, required)
-    if len(text) > maximum:
-        _add(
-            errors,
-            field,
-            _("This can be at most %(max)s characters (it has %(count)s).")
-            % {"max": f"{maximum:,}", "count": f"{len(text):,}"},
-        )
-    return text
-
-
 def _aware(value) -> datetime | None:
     if not isinstance(value, datetime):
         return None
@@ -73,49 +51,34 @@ def _aware(value) -> datetime | None:
     return value
 
 
-def _number(errors, field, value, *, low: int, high: int, message: str, empty=None):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return empty
-    if isinstance(value, bool):
-        _add(errors, field, message)
-        return empty
-    try:
-        number = int(str(value).strip()) if isinstance(value, str) else int(value)
-    except (TypeError, ValueError, OverflowError):
-        _add(errors, field, message)
-        return empty
-    if not low <= number <= high:
-        _add(errors, field, message)
-        return empty
-    return number
-
-
 def _check_when(errors, values, *, existing: Gathering | None, now: datetime) -> dict:
     starts_at, ends_at = _aware(values.get("starts_at")), _aware(values.get("ends_at"))
     if starts_at is None:
-        _add(errors, "starts_at", _("Give the day and time it starts."))
+        add_error(errors, "starts_at", _("Give the day and time it starts."))
     if ends_at is None:
-        _add(errors, "ends_at", _("Give the day and time it ends."))
-    rule_text = _text(values.get("recurrence"))
+        add_error(errors, "ends_at", _("Give the day and time it ends."))
+    rule_text = clean_text(values.get("recurrence"))
     last_ends_at = ends_at
     if starts_at is None or ends_at is None:
         return {"starts_at": starts_at, "ends_at": ends_at, "recurrence": rule_text}
     moved = existing is None or existing.starts_at != starts_at
     if ends_at <= starts_at:
-        _add(errors, "ends_at", _("The end is before the start: check the day and the time."))
+        add_error(errors, "ends_at", _("The end is before the start: check the day and the time."))
     elif ends_at - starts_at > LENGTH_MAX:
-        _add(errors, "ends_at", _("A gathering can last at most a week."))
+        add_error(errors, "ends_at", _("A gathering can last at most a week."))
     if moved and starts_at < now:
-        _add(errors, "starts_at", _("That time has already passed: choose a time to come."))
+        add_error(errors, "starts_at", _("That time has already passed: choose a time to come."))
     elif starts_at - now > AHEAD_MAX:
-        _add(errors, "starts_at", _("That is more than three years away: choose a nearer time."))
+        add_error(
+            errors, "starts_at", _("That is more than three years away: choose a nearer time.")
+        )
     if rule_text:
         try:
             rule = recurrence.rule_parse(rule_text)
             recurrence.rule_check(rule, starts_at=starts_at)
             rule_text = rule.as_text()
             if ends_at - starts_at > REPEATING_LENGTH_MAX:
-                _add(
+                add_error(
                     errors,
                     "recurrence",
                     _("Each time of a repeating gathering lasts at most a day."),
@@ -126,7 +89,7 @@ def _check_when(errors, values, *, existing: Gathering | None, now: datetime) ->
                 )
         except ValidationError as error:
             for message in error.message_dict.get("recurrence", []):
-                _add(errors, "recurrence", message)
+                add_error(errors, "recurrence", message)
     return {
         "starts_at": starts_at,
         "ends_at": ends_at,
@@ -142,11 +105,11 @@ def _check_place(errors, values) -> dict:
     venue_wanted = in_person and bool(values.get("venue_wanted"))
     fields: dict = {"in_person": in_person, "online": online, "venue_wanted": venue_wanted}
     if not in_person and not online:
-        _add(errors, "in_person", _("Say whether it is in person, online, or both."))
-    fields["venue_name"] = _bounded(
+        add_error(errors, "in_person", _("Say whether it is in person, online, or both."))
+    fields["venue_name"] = bounded_text(
         errors, "venue_name", values.get("venue_name"), maximum=Gathering.VENUE_MAX
     )
-    fields["venue_address"] = _bounded(
+    fields["venue_address"] = bounded_text(
         errors, "venue_address", values.get("venue_address"), maximum=Gathering.ADDRESS_MAX
     )
     place = values.get("place")
@@ -155,9 +118,9 @@ def _check_place(errors, values) -> dict:
         local_authority=None,
     )  # fmt: skip
     if in_person and place is None:
-        _add(errors, "place", _("Say where: a town, village or area, or a place on the map."))
+        add_error(errors, "place", _("Say where: a town, village or area, or a place on the map."))
     if in_person and not venue_wanted and not fields["venue_name"]:
-        _add(
+        add_error(
             errors,
             "venue_name",
             _("Name the venue, or tick “venue wanted” if you are still looking for one."),
@@ -168,27 +131,27 @@ def _check_place(errors, values) -> dict:
             fields["venue_name"] = ""
     if place is not None:
         fields["local_authority"] = place.local_authority
-        fields["place_name"] = _text(place.name)[:120]
+        fields["place_name"] = clean_text(place.name)[:120]
         fields["approximate_location"] = bool(place.approximate)
         if place.latitude is not None:
             try:
                 checked = place_check(latitude=place.latitude, longitude=place.longitude)
             except ValidationError as error:
-                _add(errors, "place", error.messages[0])
+                add_error(errors, "place", error.messages[0])
             else:
                 public = place.public_point
                 fields["latitude"], fields["longitude"] = public
                 fields["local_authority"] = checked.local_authority
-    url = _text(values.get("online_url"))
+    url = clean_text(values.get("online_url"))
     if online and not url:
-        _add(errors, "online_url", _("Give the link people use to join."))
+        add_error(errors, "online_url", _("Give the link people use to join."))
     elif online:
         if len(url) > Gathering.URL_MAX:
-            _add(errors, "online_url", _("That link is too long."))
+            add_error(errors, "online_url", _("That link is too long."))
         else:
             refusal = url_refusal(url, allowed_networks=())
             if refusal:
-                _add(errors, "online_url", refusal)
+                add_error(errors, "online_url", refusal)
     fields["online_url"] = url if online else ""
     fields["online_url_going_only"] = bool(values.get("online_url_going_only", True))
     return fields
@@ -199,14 +162,14 @@ def _check_entries(errors, values, *, author) -> list:
 
     entries = list(values.get("entries") or [])
     if len(entries) > ENTRIES_MAX:
-        _add(errors, "entries", _("Name at most %(max)d groups.") % {"max": ENTRIES_MAX})
+        add_error(errors, "entries", _("Name at most %(max)d groups.") % {"max": ENTRIES_MAX})
         return []
     for entry in entries:
         if isinstance(entry, str) or not is_public(entry):
-            _add(errors, "entries", _("Choose groups from the directory."))
+            add_error(errors, "entries", _("Choose groups from the directory."))
             return []
         if not can_edit_entry(user=author, entry=entry):
-            _add(
+            add_error(
                 errors,
                 "entries",
                 _("You can name “%(name)s” only if you look after its directory entry.")
@@ -224,25 +187,25 @@ def check_gathering_fields(
     now = now or timezone.now()
     errors: dict[str, list] = {}
     fields: dict = {}
-    fields["title"] = _bounded(
+    fields["title"] = bounded_text(
         errors, "title", values.get("title"), maximum=Gathering.TITLE_MAX,
         required=_("Give the gathering a title."),
     )  # fmt: skip
-    fields["description"] = _bounded(
+    fields["description"] = bounded_text(
         errors, "description", values.get("description"), maximum=Gathering.DESCRIPTION_MAX,
         required=_("Say what the gathering is, and who it is for."), newlines=True,
     )  # fmt: skip
     try:
         fields["tags"] = tags_check(values.get("tags"), max_count=TAGS_MAX, max_total=400)
     except ValidationError as error:
-        _add(errors, "tags", error.messages[0])
+        add_error(errors, "tags", error.messages[0])
     fields.update(_check_when(errors, values, existing=existing, now=now))
     fields.update(_check_place(errors, values))
-    fields["capacity"] = _number(
+    fields["capacity"] = bounded_number(
         errors, "capacity", values.get("capacity"), low=1, high=Gathering.CAPACITY_MAX,
         message=_("Give a number of places from 1 to 10,000, or leave it empty for no limit."),
     )  # fmt: skip
-    fields["plus_ones_allowed"] = _number(
+    fields["plus_ones_allowed"] = bounded_number(
         errors, "plus_ones_allowed", values.get("plus_ones_allowed"), low=0,
         high=Gathering.PLUS_ONES_MAX, empty=0,
         message=_("Each person can bring from 0 to %(max)d guests.")
@@ -254,21 +217,23 @@ def check_gathering_fields(
         value = values.get(name)
         fields[name] = value if value in (True, False) else None
     for name in ("public_transport", "access_contact"):
-        fields[name] = _bounded(errors, name, values.get(name), maximum=Gathering.ACCESS_TEXT_MAX)
-    fields["access_notes"] = _bounded(
+        fields[name] = bounded_text(
+            errors, name, values.get(name), maximum=Gathering.ACCESS_TEXT_MAX
+        )
+    fields["access_notes"] = bounded_text(
         errors, "access_notes", values.get("access_notes"), maximum=Gathering.ACCESS_NOTES_MAX,
         newlines=True,
     )  # fmt: skip
     if existing is None:
         state = values.get("state") or GatheringState.CONFIRMED
         if state not in (GatheringState.TENTATIVE, GatheringState.CONFIRMED):
-            _add(errors, "state", _("A new gathering is either confirmed or to be confirmed."))
+            add_error(errors, "state", _("A new gathering is either confirmed or to be confirmed."))
         fields["state"] = state
     entries = _check_entries(errors, values, author=author)
     if existing is not None and fields.get("capacity") is not None:
         taken = places_taken(existing)
         if fields["capacity"] < taken:
-            _add(
+            add_error(
                 errors,
                 "capacity",
                 _("%(taken)s places are already taken: the capacity cannot be lower.")
@@ -359,7 +324,7 @@ def _state_change(*, actor, gathering: Gathering, state: str, note: str, message
 
 def _check_note(note) -> str:
     errors: dict = {}
-    text = _bounded(errors, "note", note, maximum=Gathering.NOTE_MAX)
+    text = bounded_text(errors, "note", note, maximum=Gathering.NOTE_MAX)
     if errors:
         raise ValidationError(errors)
     return text
@@ -394,9 +359,9 @@ def gathering_postpone(
         existing=None,
         now=now or timezone.now(),
     )
-    note = _bounded(errors, "note", note, maximum=Gathering.NOTE_MAX)
+    note = bounded_text(errors, "note", note, maximum=Gathering.NOTE_MAX)
     if not errors and when["starts_at"] <= gathering.starts_at:
-        _add(errors, "starts_at", _("A postponed gathering moves to a later time."))
+        add_error(errors, "starts_at", _("A postponed gathering moves to a later time."))
     if errors:
         raise ValidationError(errors)
     previous = gathering.starts_at
@@ -453,7 +418,7 @@ def check_rsvp_open(gathering: Gathering, *, now: datetime | None = None) -> Non
 def _check_answer(gathering: Gathering, *, plus_ones, answers) -> tuple[int, dict]:
     errors: dict = {}
     allowed = gathering.plus_ones_allowed
-    number = _number(
+    number = bounded_number(
         errors, "plus_ones", plus_ones, low=0, high=allowed, empty=0,
         message=(
             _("This gathering is for you alone: no guests with you.")
@@ -465,7 +430,9 @@ def _check_answer(gathering: Gathering, *, plus_ones, answers) -> tuple[int, dic
     kept = {}
     for key, asked in (("dietary", gathering.ask_dietary), ("access", gathering.ask_access)):
         if asked:
-            text = _bounded(errors, key, answers.get(key), maximum=Rsvp.ANSWER_MAX, newlines=True)
+            text = bounded_text(
+                errors, key, answers.get(key), maximum=Rsvp.ANSWER_MAX, newlines=True
+            )
             if text:
                 kept[key] = text
     if errors:
@@ -523,14 +490,14 @@ class AlreadyAnswered(ValidationError):
 
 def _check_guest(name, email) -> tuple[str, str]:
     errors: dict = {}
-    name = _bounded(errors, "name", name, maximum=Rsvp.NAME_MAX, required=_("Give your name."))
-    address = _text(email).lower()
+    name = bounded_text(errors, "name", name, maximum=Rsvp.NAME_MAX, required=_("Give your name."))
+    address = clean_text(email).lower()
     try:
         if not address or len(address) > 254:
             raise ValidationError("bad")
         validate_email(address)
     except ValidationError:
-        _add(errors, "email", _("Give an email address like name@example.org."))
+        add_error(errors, "email", _("Give an email address like name@example.org."))
     if errors:
         raise ValidationError(errors)
     return name, address

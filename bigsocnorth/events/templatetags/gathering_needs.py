@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
-from bigsocnorth.events import needs
+from bigsocnorth.events import needs, permissions
 from bigsocnorth.events.models import GatheringState
 from bigsocnorth.moderation.permissions import is_public
 
@@ -18,7 +18,7 @@ def gathering_needs_section(context, gathering):
     request = context["request"]
     user = request.user
     shown = needs.needs_of(gathering=gathering, user=user)
-    organiser = needs.can_manage_needs(user, gathering)
+    organiser = permissions.can_manage_needs(user, gathering)
     still_to_come = (
         gathering.state != GatheringState.CANCELLED and gathering.last_ends_at > timezone.now()
     )
@@ -30,7 +30,7 @@ def gathering_needs_section(context, gathering):
         "gathering": gathering,
         "needs": shown,
         "organiser": organiser,
-        "can_offer": offers_taken and needs.can_offer(user, gathering),
+        "can_offer": offers_taken and permissions.can_offer(user, gathering),
         "offers_taken": offers_taken,
         "still_to_come": still_to_come,
         "login_next": request.get_full_path(),
