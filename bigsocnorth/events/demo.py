@@ -429,7 +429,10 @@ def _venue_offer(gathering: Gathering, organiser: User, helpers: list[User], mes
 def _answers(gathering: Gathering, plan: Plan, members: list[User], rng: random.Random) -> int:
     """Members through the services (some bring someone); then a few confirmed guests."""
     people = rng.sample(members, min(len(members), plan.going))
-    guests = 0 if gathering.capacity and plan.going > gathering.capacity else plan.going // 4
+    # No guests where the demo then postpones or cancels: they would be emailed.
+    guests = plan.going // 4
+    if plan.after or (gathering.capacity and plan.going > gathering.capacity):
+        guests = 0
     going = 0
     for person in people[: len(people) - guests]:
         answers = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core import mail
 from django.utils import timezone
 
 from bigsocnorth.accounts.tests.factories import UserFactory
@@ -19,14 +20,19 @@ from bigsocnorth.events.models import (
 from bigsocnorth.moderation.models import Status
 
 
-def test_the_demo_gatherings_show_every_capability_and_load_once(db, client, settings, tmp_path):
+def test_the_demo_gatherings_show_every_capability_and_load_once(
+    db, client, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = tmp_path
     for key in ("people", "directory"):
         registry._sets[key].load()
     # The forum's demo brings a hundred more members; these stand in for them.
     UserFactory.create_batch(30)
-    result = load_events_demo()
+    with django_capture_on_commit_callbacks(execute=True):
+        result = load_events_demo()
     assert result.summary and "Gatherings:" in result.summary[0]
+    # Invented guests are never written to, even by the postponed and cancelled ones.
+    assert mail.outbox == []
 
     now = timezone.now()
     gatherings = Gathering.objects.all()
