@@ -285,11 +285,13 @@ def _organisers() -> list[User]:
     return people or list(User.objects.filter(is_active=True, role="moderator").order_by("pk"))
 
 
-def _place(area: LocalAuthority, rng: random.Random) -> PlaceValue:
-    towns = place_list_for_local_authority(local_authority=area, limit=3)
+def _place(area: LocalAuthority, address: str, rng: random.Random) -> PlaceValue:
+    towns = place_list_for_local_authority(local_authority=area, limit=40)
     if not towns:
         return PlaceValue(name=area.name, local_authority=area)
-    town = towns[0]
+    # The town the address names (Keswick, not Carlisle), else the biggest.
+    named = [town for town in towns if town.name in address]
+    town = named[0] if named else towns[0]
     # A little off the town's centre, so two gatherings in one town are two pins.
     return PlaceValue(
         name=town.name,
@@ -336,7 +338,7 @@ def load_gatherings() -> dict:
             "online": False,
             "venue_name": plan.venue,
             "venue_address": plan.address,
-            "place": _place(area, rng),
+            "place": _place(area, plan.address, rng),
             "capacity": plan.capacity,
             "plus_ones_allowed": 2,
             "online_url_going_only": True,
