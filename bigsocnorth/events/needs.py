@@ -273,7 +273,8 @@ def _offer_locked(offer: GatheringOffer) -> tuple[Gathering, GatheringOffer]:
     """Lock the gathering, then read the offer again: its state may have moved meanwhile."""
     locked = _locked(offer.need.gathering)
     current = (
-        GatheringOffer.objects.select_for_update()
+        # Only the offer's row: PostgreSQL cannot lock the optional group it may join.
+        GatheringOffer.objects.select_for_update(of=("self",))
         .select_related("need", "entry", "offered_by__profile")
         .get(pk=offer.pk)
     )
