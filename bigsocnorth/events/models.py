@@ -39,6 +39,7 @@ class Gathering(Tagged, ModeratedContent):
     ACCESS_TEXT_MAX = 300
     ACCESS_NOTES_MAX = 2_000
     NOTE_MAX = 500
+    OUTCOME_MAX = 10_000
 
     uuid = models.UUIDField(_("open data identifier"), default=uuid.uuid4, unique=True)
     slug = models.SlugField(_("web address name"), max_length=180, unique=True)
@@ -122,6 +123,23 @@ class Gathering(Tagged, ModeratedContent):
         _("who to ask about access"), max_length=ACCESS_TEXT_MAX, blank=True
     )
     access_notes = models.TextField(_("more about access"), max_length=ACCESS_NOTES_MAX, blank=True)
+
+    # The day-before reminder: the start of the time it was last sent for
+    # (a series has one per time), so a scheduler tick never sends it twice.
+    reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Afterwards: what the organisers recorded, and the story they told from it.
+    attended = models.PositiveIntegerField(_("how many came"), null=True, blank=True)
+    outcome = models.TextField(_("notes and outcomes"), max_length=OUTCOME_MAX, blank=True)
+    outcome_recorded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    story = models.ForeignKey(
+        "stories.Story",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="gatherings",
+        verbose_name=_("story told about it"),
+    )
 
     class Meta:
         ordering = ["starts_at", "pk"]
