@@ -5,36 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('events', '0002_needs_and_offers'),
-        ('stories', '0006_story_author_idx'),
+        ("events", "0002_needs_and_offers"),
+        ("stories", "0006_story_author_idx"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='gathering',
-            name='attended',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='how many came'),
+            model_name="gathering",
+            name="attended",
+            field=models.PositiveIntegerField(blank=True, null=True, verbose_name="how many came"),
         ),
         migrations.AddField(
-            model_name='gathering',
-            name='outcome',
-            field=models.TextField(blank=True, max_length=10000, verbose_name='notes and outcomes'),
+            model_name="gathering",
+            name="outcome",
+            field=models.TextField(blank=True, max_length=10000, verbose_name="notes and outcomes"),
         ),
         migrations.AddField(
-            model_name='gathering',
-            name='outcome_recorded_at',
+            model_name="gathering",
+            name="outcome_recorded_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='gathering',
-            name='reminded_for',
+            model_name="gathering",
+            name="reminded_for",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AddField(
-            model_name='gathering',
-            name='story',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='gatherings', to='stories.story', verbose_name='story told about it'),
+            model_name="gathering",
+            name="story",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="gatherings",
+                to="stories.story",
+                verbose_name="story told about it",
+            ),
         ),
     ]
