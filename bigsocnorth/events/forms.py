@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from bigsocnorth.core.widgets import QuickSelect
 from bigsocnorth.events import recurrence
 from bigsocnorth.events.models import ACCESS_FEATURES, Gathering, GatheringState, Rsvp
+from bigsocnorth.events.outcomes import ATTENDED_MAX
 from bigsocnorth.events.selectors import GatheringFilters
 from bigsocnorth.places.fields import PlaceField
 
@@ -405,3 +407,42 @@ class GatheringFilterForm(forms.Form):
             access=tuple(data.get("access") or ()),
             needs_help=bool(data.get("needs_help")),
         )
+
+
+# Said the same way whatever is wrong with the number, so the fix is plain.
+_ATTENDED_PROBLEM = format_lazy(
+    _("Give the number of people who came, from 0 to {max}."), max=f"{ATTENDED_MAX:,}"
+)
+
+
+class OutcomeForm(forms.Form):
+    """After the gathering: how many came and what happened (outcomes.py checks it all)."""
+
+    attended = forms.IntegerField(
+        label=_("How many people came?"),
+        required=False,
+        min_value=0,
+        max_value=ATTENDED_MAX,
+        help_text=_("Your best count, guests and organisers included. Leave it empty if unsure."),
+        error_messages={
+            "invalid": _ATTENDED_PROBLEM,
+            "min_value": _ATTENDED_PROBLEM,
+            "max_value": _ATTENDED_PROBLEM,
+        },
+    )
+    outcome = forms.CharField(
+        label=_("Notes and outcomes"),
+        required=False,
+        max_length=Gathering.OUTCOME_MAX,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_(
+            "What happened, what was decided, what comes next. Everyone can read it on the "
+            "gathering's page. You can use Markdown: **bold**, *italics*, lists and links."
+        ),
+        error_messages={
+            "max_length": _(
+                "The notes can be at most %(limit_value)s characters (they have %(show_value)s)."
+            )
+        },
+    )

@@ -151,6 +151,8 @@ class Gathering(Tagged, ModeratedContent):
                 fields=["status", "local_authority", "last_ends_at"], name="gathering_area_idx"
             ),
             models.Index(fields=["author", "status", "starts_at"], name="gathering_author_idx"),
+            # The month calendar: one-offs by their start, series (recurrence > '') apart.
+            models.Index(fields=["status", "recurrence", "starts_at"], name="gathering_start_idx"),
         ]
 
     def __str__(self) -> str:

@@ -67,3 +67,17 @@ def can_offer(user, gathering) -> bool:
 def check_manage_permission(user, gathering) -> None:
     if not can_manage_needs(user, gathering):
         raise PermissionDenied(_("Only the organisers can change what this gathering needs."))
+
+
+# --- Afterwards: how it went ---------------------------------------------------------------
+
+
+def can_record_outcome(user, gathering) -> bool:
+    """Saying how many came and what happened, and telling a story from it: as editing it.
+    (Whether it has ended yet is not a permission: outcomes.check_outcome_open says so.)"""
+    return can_edit_gathering(user, gathering)
+
+
+def check_outcome_permission(user, gathering) -> None:
+    if not can_record_outcome(user, gathering):
+        raise PermissionDenied(_("Only the organisers can say how this gathering went."))

@@ -29,7 +29,8 @@ from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.permissions import is_public
 
-RESERVED_SLUGS = {"new", "past", "rsvp", "export", "needs"}
+# First parts of the list pages' addresses (urls.py), which a gathering's may not take.
+RESERVED_SLUGS = {"new", "past", "rsvp", "export", "needs", "calendar", "calendars"}
 LENGTH_MAX = timedelta(days=7)
 REPEATING_LENGTH_MAX = timedelta(days=1)
 AHEAD_MAX = timedelta(days=3 * 365)

@@ -2,13 +2,16 @@
 
 from django.urls import path
 
-from bigsocnorth.events import feed_views, needs_views, views
+from bigsocnorth.events import feed_views, needs_views, outcome_views, views
 
 app_name = "events"
 
 urlpatterns = [
     path("", views.gathering_list, name="gathering_list"),
     path("past/", views.gathering_past, name="gathering_past"),
+    path("calendar/", views.gathering_month, name="gathering_month"),
+    path("calendar/<int:year>/<int:month>/", views.gathering_month, name="gathering_month"),
+    path("calendar/<int:year>/<int:month>/<int:day>/", views.gathering_month, name="gathering_day"),
     path("new/", views.gathering_create, name="gathering_create"),
     path("needs/", needs_views.needs_list, name="needs_list"),
     path("rsvp/confirm/<str:token>/", views.rsvp_confirm, name="rsvp_confirm"),
@@ -48,4 +51,14 @@ urlpatterns += [
         needs_views.offer_answer,
         name="offer_answer",
     ),
+]
+
+# After the gathering (outcome_views.py): how it went, and the story told from it.
+urlpatterns += [
+    path(
+        "<slug:slug>/afterwards/",
+        outcome_views.gathering_afterwards,
+        name="gathering_afterwards",
+    ),
+    path("<slug:slug>/afterwards/story/", outcome_views.gathering_story, name="gathering_story"),
 ]

@@ -6,12 +6,15 @@ every write goes through the services; who may do what is permissions.py.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -31,6 +34,7 @@ from bigsocnorth.events.forms import (
 )
 from bigsocnorth.events.links import rsvp_for_cancel_token, rsvp_for_confirm_token
 from bigsocnorth.events.models import ACCESS_FEATURES, RsvpState
+from bigsocnorth.events.month import month_allowed, month_calendar
 from bigsocnorth.events.permissions import (
     can_create_gathering,
     can_edit_gathering,
@@ -77,11 +81,51 @@ def gathering_past(request):
     return _list(request, past=True)
 
 
+def _month_first(year, month, day, *, today: date) -> tuple[date, date | None]:
+    """The month (and day) asked for in the address; 404 for one that is not a date or is
+    further away than the calendar goes."""
+    if year is None:
+        return today.replace(day=1), None
+    try:
+        first = date(year, month, 1)
+        chosen = date(year, month, day) if day is not None else None
+    except (ValueError, OverflowError):  # not a date, or digits beyond any date
+        raise Http404(_("There is no such date.")) from None
+    if not month_allowed(first, today=today):
+        raise Http404(_("The calendar goes five years back and five years ahead."))
+    return first, chosen
+
+
+@require_GET
+@cached_for_visitors
+def gathering_month(request, year: int | None = None, month: int | None = None, day=None):
+    today = timezone.localdate()
+    first, chosen = _month_first(year, month, day, today=today)
+    form = GatheringFilterForm(request.GET)
+    calendar_month = month_calendar(filters=form.filters(), first=first, day=chosen)
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "events/gathering_month.html",
+        {
+            "form": form,
+            "month": calendar_month,
+            "query": f"?{query}" if query else "",
+            "previous_allowed": month_allowed(calendar_month.previous, today=today),
+            "next_allowed": month_allowed(calendar_month.next, today=today),
+            "filtered": any(request.GET.values()),
+            "weekdays": [(WEEKDAYS[number], WEEKDAYS_ABBR[number]) for number in range(7)],
+        },
+    )
+
+
 def _access_list(gathering) -> list[tuple[str, bool | None]]:
     return [(label, getattr(gathering, key)) for key, label in ACCESS_FEATURES]
 
 
 def _detail_context(request, gathering, *, rsvp_form=None) -> dict:
+    from bigsocnorth.events.outcomes import afterwards_for  # after the gathering: only here
+
     user = request.user
     mine = selectors.rsvp_for(user=user, gathering=gathering)
     going = mine is not None and mine.state == RsvpState.GOING
@@ -124,6 +168,7 @@ def _detail_context(request, gathering, *, rsvp_form=None) -> dict:
         "confirm_form": StateForm(auto_id="confirm_%s") if can_edit else None,
         "cancel_form": StateForm(auto_id="cancel_%s") if can_edit else None,
         "organiser_shown": gathering.author_id is not None,
+        "afterwards": afterwards_for(gathering=gathering, can_edit=can_edit, now=now),
     }
 
 
