@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 
 
 @pytest.fixture(autouse=True)
@@ -16,15 +16,16 @@ def _fresh_cache(settings):
     settings.CACHES = {
         "default": {"BACKEND": in_memory, "LOCATION": "tests"},
         "pages": {"BACKEND": in_memory, "LOCATION": "pages"},
+        "pieces": {"BACKEND": in_memory, "LOCATION": "pieces"},
     }
     # Pages are kept until a commit changes something, which the transaction
     # around most tests never reaches: core/tests/test_pagecache.py tests them.
     settings.PAGE_CACHE_SECONDS = 0
-    cache.clear()
-    caches["pages"].clear()
+    for alias in ("default", "pages", "pieces"):
+        caches[alias].clear()
     yield
-    cache.clear()
-    caches["pages"].clear()
+    for alias in ("default", "pages", "pieces"):
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

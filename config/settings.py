@@ -208,6 +208,13 @@ CACHES["pages"] = {
     "LOCATION": "bigsocnorth-pages",
     "OPTIONS": {"MAX_ENTRIES": 1000},
 }
+# Pieces that never go stale because their key says which version of a row they were
+# made from (a gathering's calendar event): each process keeps its own, nothing to share.
+CACHES["pieces"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "bigsocnorth-pieces",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}
 
 # --- Background work ------------------------------------------------------
 TASK_QUEUES = ["default", "email"]

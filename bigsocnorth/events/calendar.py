@@ -15,13 +15,16 @@ from __future__ import annotations
 
 import html
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core import signing
+from django.core.cache import caches
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
@@ -32,6 +35,12 @@ from bigsocnorth.events.models import Gathering, GatheringState
 
 # A calendar is a file people subscribe to, not a page: it holds at most this many.
 CALENDAR_MAX = 500
+# Each public gathering's VEVENT is kept in the process's "pieces" cache until the gathering
+# changes (its key holds the time of the change): a calendar of hundreds then costs reading
+# them, not writing them again, on every request. The benchmark turns it off to measure the
+# naive way.
+KEEP_EVENTS = True
+KEPT_SECONDS = 7 * 24 * 3600
 DESCRIPTION_CHARS = 3_000
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 STATUS = {
@@ -56,9 +65,9 @@ def gathering_uid(gathering: Gathering) -> str:
 def calendar_gatherings(gatherings: QuerySet[Gathering]) -> list[Gathering]:
     """What the calendar writes for each gathering, in one query however many there are."""
     return list(
-        gatherings.select_related("local_authority", "author__profile").order_by("starts_at", "pk")[
-            :CALENDAR_MAX
-        ]
+        gatherings.select_related("local_authority", "author__profile")
+        .defer("local_authority__boundary")
+        .order_by("starts_at", "pk")[:CALENDAR_MAX]
     )
 
 
@@ -124,13 +133,17 @@ def _description(gathering: Gathering, *, link: str) -> str:
     return "\n".join(lines)
 
 
-def gathering_event(
-    gathering: Gathering, *, stamp: datetime, link: str = "", summary_prefix: str = ""
-) -> Event:
-    """One gathering as a VEVENT. `link` is the online link, given only where it may be shown."""
+def gathering_event(gathering: Gathering, *, link: str = "", summary_prefix: str = "") -> Event:
+    """One gathering as a VEVENT. `link` is the online link, given only where it may be shown.
+
+    DTSTAMP is when the gathering last changed: in a calendar without a
+    METHOD, RFC 5545 makes it the time the event was last revised, which
+    also keeps the event's text the same until it changes (KEEP_EVENTS).
+    """
     event = Event()
     event.add("uid", gathering_uid(gathering))
-    event.add("dtstamp", stamp)
+    changed = (gathering.updated_at or timezone.now()).astimezone(UTC).replace(microsecond=0)
+    event.add("dtstamp", changed)
     event.add("dtstart", timezone.localtime(gathering.starts_at, recurrence.LONDON))
     event.add("dtend", timezone.localtime(gathering.ends_at, recurrence.LONDON))
     rule = _rrule(gathering)
@@ -146,11 +159,52 @@ def gathering_event(
     if gathering.in_person and gathering.has_place:
         # The point the map shows anyone (already rounded when only roughly where).
         event.add("geo", (gathering.latitude, gathering.longitude))
-    if gathering.updated_at:
-        event.add("last-modified", gathering.updated_at.astimezone(UTC))
+    event.add("last-modified", changed)
     if gathering.tags:
         event.add("categories", [tag.strip() for tag in gathering.tags.split(",") if tag.strip()])
     return event
+
+
+def _kept_key(gathering: Gathering) -> str:
+    changed = gathering.updated_at.timestamp() if gathering.updated_at else 0
+    return f"events:vevent:{gathering.pk}:{changed}:{get_language()}"
+
+
+def _events_bytes(gatherings: list[Gathering], *, links: dict, prefixes: dict) -> list[bytes]:
+    """Each gathering's VEVENT, as text, in order: kept ones read in one go, the rest written
+    (and kept). Events with a private link or a prefix are a member's own: never kept."""
+    shared = {g.pk for g in gatherings if g.pk not in links and g.pk not in prefixes}
+    keys = [_kept_key(g) for g in gatherings if g.pk in shared]
+    kept = caches["pieces"].get_many(keys) if KEEP_EVENTS and keys else {}
+    written = {}
+    found = []
+    for gathering in gatherings:
+        key = _kept_key(gathering)
+        text = kept.get(key)
+        if text is None:
+            text = gathering_event(
+                gathering,
+                link=links.get(gathering.pk, ""),
+                summary_prefix=prefixes.get(gathering.pk, ""),
+            ).to_ical()
+            if gathering.pk in shared:
+                written[key] = text
+        found.append(text)
+    if KEEP_EVENTS and written:
+        caches["pieces"].set_many(written, timeout=KEPT_SECONDS)
+    return found
+
+
+@lru_cache(maxsize=4)
+def _london_timezone(year: int) -> bytes:
+    """The Europe/London VTIMEZONE the events' times refer to, from a year before this one to
+    seven after (gatherings start at most three years ahead and repeat for two more)."""
+    holder = Calendar()
+    event = Event()
+    event.add("dtstart", datetime(year, 6, 1, 12, tzinfo=recurrence.LONDON))
+    holder.add_component(event)
+    holder.add_missing_timezones(first_date=date(year - 1, 1, 1), last_date=date(year + 7, 1, 1))
+    return b"".join(part.to_ical() for part in holder.subcomponents if part.name == "VTIMEZONE")
 
 
 def calendar_bytes(
@@ -169,22 +223,14 @@ def calendar_bytes(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", "Europe/London")
-    stamp = now.astimezone(UTC).replace(microsecond=0)
-    for gathering in gatherings:
-        calendar.add_component(
-            gathering_event(
-                gathering,
-                stamp=stamp,
-                link=(links or {}).get(gathering.pk, ""),
-                summary_prefix=(prefixes or {}).get(gathering.pk, ""),
-            )
-        )
-    # Gatherings start at most three years ahead and repeat for at most two more.
-    today = now.date()
-    calendar.add_missing_timezones(
-        first_date=date(today.year - 1, 1, 1), last_date=date(today.year + 7, 1, 1)
-    )
-    return calendar.to_ical()
+    # The calendar's own lines, then its parts: written once, kept, or shared by every calendar.
+    head = calendar.to_ical()
+    end = b"END:VCALENDAR\r\n"
+    if not head.endswith(end):
+        raise ValueError("icalendar wrote an unexpected calendar ending")
+    events = _events_bytes(gatherings, links=links or {}, prefixes=prefixes or {})
+    timezone_part = _london_timezone(now.year) if gatherings else b""
+    return head[: -len(end)] + timezone_part + b"".join(events) + end
 
 
 # --- The private "going" calendar's address ------------------------------------------------

@@ -152,6 +152,7 @@ def going_ics(request, token: str):
             gathering__in=selectors.upcoming_gatherings().values("pk"),
         )
         .select_related("gathering__local_authority", "gathering__author__profile")
+        .defer("gathering__local_authority__boundary")
         .order_by("gathering__starts_at", "gathering__pk")[: calendar.CALENDAR_MAX]
     )
     gatherings = [rsvp.gathering for rsvp in rsvps]
@@ -226,6 +227,7 @@ class UpcomingFeed(Feed):
         return list(
             selectors.upcoming_gatherings()
             .select_related("local_authority", "author__profile")
+            .defer("local_authority__boundary")
             .order_by("starts_at", "pk")[:FEED_SIZE]
         )
 

@@ -5,13 +5,21 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from bigsocnorth.events.calendar import description_text
 from bigsocnorth.events.models import Gathering
 from bigsocnorth.mapping.registry import MapPoint
 from bigsocnorth.search.registry import SearchFields
 
+# Search reads the words, not the Markdown: each text whole (both are at most this long).
+PLAIN_MAX = max(Gathering.DESCRIPTION_MAX, Gathering.OUTCOME_MAX)
+
 
 def gathering_index_queryset() -> QuerySet[Gathering]:
-    return Gathering.objects.select_related("local_authority").prefetch_related("entries")
+    return (
+        Gathering.objects.select_related("local_authority")
+        .defer("local_authority__boundary")
+        .prefetch_related("entries")
+    )
 
 
 def gathering_kind(gathering: Gathering) -> str:
@@ -47,11 +55,13 @@ def gathering_map_points(gathering: Gathering) -> list[MapPoint]:
 
 
 def gathering_search_fields(gathering: Gathering) -> SearchFields:
-    """Its description, and what it is found by: where, the venue, the groups, its words."""
+    """Its description and what happened (as plain text), and what it is found by: where, the
+    venue, the groups, its words."""
     area = gathering.local_authority
+    parts = (gathering.description, gathering.outcome)
     return SearchFields(
         title=gathering.title,
-        body=gathering.description,
+        body="\n\n".join(description_text(part, chars=PLAIN_MAX) for part in parts if part),
         url=gathering.get_absolute_url(),
         categories=(),
         area_ids=[area.pk] if area is not None else [],

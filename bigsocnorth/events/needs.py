@@ -425,9 +425,10 @@ def open_needs(*, filters: NeedFilters, page: int = 1, per_page: int = PER_PAGE,
     needs = needs_open().filter(gathering__in=gatherings.values("pk"))
     if filters.kind in NeedKind.values:
         needs = needs.filter(kind=filters.kind)
-    needs = needs.select_related("gathering__local_authority").order_by(
-        "gathering__starts_at", "gathering_id", "position", "pk"
+    needs = needs.select_related("gathering__local_authority").defer(
+        "gathering__local_authority__boundary"
     )
+    needs = needs.order_by("gathering__starts_at", "gathering_id", "position", "pk")
     return Paginator(needs, per_page).get_page(page)
 
 

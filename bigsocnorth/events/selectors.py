@@ -45,7 +45,9 @@ def _going_places():
 def gathering_cards() -> QuerySet[Gathering]:
     """What a card shows: where, who organises it, places taken. Three queries for any number."""
     return (
+        # Never an area's boundary: a card shows its name, and decoding one costs milliseconds.
         Gathering.objects.select_related("local_authority", "author__profile")
+        .defer("local_authority__boundary")
         .prefetch_related(
             Prefetch(
                 "entries",

@@ -19,6 +19,7 @@ from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.events import calendar, recurrence, services
 from bigsocnorth.events.feed_views import GOING_ANCHOR_NAME
 from bigsocnorth.events.recurrence import LONDON
+from bigsocnorth.events.tests.conftest import gathering_values
 from bigsocnorth.moderation.services import content_hide
 
 pytestmark = pytest.mark.django_db
@@ -337,3 +338,28 @@ def test_no_address_when_the_member_has_all_the_tokens_allowed(client, member):
     assert "Revoke one you no longer use first" in response.content.decode()
     assert response.context["address"] == ""
     assert not ApiToken.objects.filter(user=member, name=GOING_ANCHOR_NAME).exists()
+
+
+def test_a_kept_event_is_written_again_once_its_gathering_changes(client, organise, moderator):
+    gathering = organise(title="Repair cafe")
+    url = reverse("events:gathering_ics", args=[gathering.slug])
+    assert b"SUMMARY:Repair cafe\r\n" in client.get(url).content
+    services.gathering_edit(
+        actor=moderator, gathering=gathering,
+        values=gathering_values(gathering.local_authority, title="Repair cafe and tea"),
+    )  # fmt: skip
+    body = client.get(url).content
+    assert b"SUMMARY:Repair cafe and tea\r\n" in body
+    assert body.count(b"BEGIN:VEVENT") == 1
+
+
+def test_a_members_own_event_is_never_kept_for_everyone(organise):
+    gathering = organise(online=True, online_url="https://meet.example.org/secret-room")
+    private = calendar.calendar_bytes(
+        [gathering], name="mine", links={gathering.pk: gathering.online_url}
+    )
+    assert b"secret-room" in private
+    public = calendar.calendar_bytes([gathering], name="everyone")
+    assert b"secret-room" not in public
+    event = icalendar.Calendar.from_ical(public).walk("VEVENT")[0]
+    assert event["UID"] == calendar.gathering_uid(gathering)

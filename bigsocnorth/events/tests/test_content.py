@@ -33,6 +33,24 @@ def test_an_in_person_gathering_to_come_is_on_the_map_and_searchable(organise):
     assert _on_map(gathering)
     document = SearchDocument.objects.get(type_key="gathering", object_id=gathering.pk)
     assert "Burngreave Vestry Hall" in document.facets
+    # Found by its words, not its Markdown.
+    assert "Come and talk about the park." in document.body
+    assert "**" not in document.body
+
+
+def test_what_happened_afterwards_is_searchable(organise, moderator):
+    from bigsocnorth.events.outcomes import gathering_outcome_record
+
+    gathering = organise()
+    Gathering.objects.filter(pk=gathering.pk).update(
+        starts_at=timezone.now() - timedelta(days=2), ends_at=timezone.now() - timedelta(days=2)
+    )
+    gathering.refresh_from_db()
+    gathering_outcome_record(
+        actor=moderator, gathering=gathering, attended=23, outcome="We planted _forty_ trees."
+    )
+    document = SearchDocument.objects.get(type_key="gathering", object_id=gathering.pk)
+    assert "We planted forty trees." in document.body
 
 
 def test_online_in_review_and_cancelled_gatherings_are_not_on_the_map(organise, member, moderator):
