@@ -1,14 +1,22 @@
-"""What the accounts app contributes to the shared mechanisms: the demo's people, and a figure.
+"""What the accounts app contributes to the shared mechanisms: the demo's people, a figure,
+and following a member.
 
 Found at start-up by core (see docs/adding-a-content-type.md).
 """
 
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from bigsocnorth.accounts.demo import load_people
+from bigsocnorth.accounts.models import Profile
+from bigsocnorth.accounts.permissions import (
+    check_profile_follow_permission,
+    filter_profiles_visible_to,
+)
 from bigsocnorth.accounts.selectors import people_count
 from bigsocnorth.core import sections
 from bigsocnorth.core.demo.registry import register_demo
+from bigsocnorth.notifications import registry as follows
 
 register_demo("people", load=load_people, order=10)
 sections.register_figure(
@@ -17,4 +25,14 @@ sections.register_figure(
     # There is no list of people to link to: profiles are found through what people do.
     count=lambda *, obj: (people_count(area=obj), ""),
     order=40,
+)
+# Following a member is following their profile: it is their page, and it names
+# them. Only public profiles load, so a member deactivated or deleted since is
+# "no longer available" on the "what you follow" page, and still unfollowable.
+follows.register(
+    Profile,
+    key="accounts.profile",
+    label=_("member"),
+    queryset=lambda: filter_profiles_visible_to(viewer=None, queryset=Profile.objects.all()),
+    check=lambda user, profile: check_profile_follow_permission(user=user, profile=profile),
 )

@@ -9,7 +9,7 @@ and never make their own checks.
 from __future__ import annotations
 
 from allauth.account.models import EmailAddress
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -72,3 +72,18 @@ def check_user_delete_permission(*, actor: User, user: User) -> None:
         raise PermissionDenied(
             _("You are the only admin. Make someone else an admin before deleting your account.")
         )
+
+
+def check_profile_follow_permission(*, user: User, profile: Profile) -> None:
+    """People follow members whose profile anyone may see, and never themselves.
+
+    Raises ValidationError (what the follow views show) with a message the
+    person can act on; a hidden profile gets the words for a missing one.
+    """
+    if profile.user_id == user.pk:
+        raise ValidationError(_("You cannot follow yourself."))
+    visible = filter_profiles_visible_to(
+        viewer=user, queryset=Profile.objects.filter(pk=profile.pk)
+    )
+    if not visible.exists():
+        raise ValidationError(_("There is nothing to follow here: it may have been removed."))

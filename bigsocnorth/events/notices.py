@@ -25,7 +25,7 @@ from bigsocnorth.notifications.services import (
 
 class Kind:
     PUBLISHED = "events.published"  # to its organiser
-    NEW = "events.new"  # to followers of its area, region and organising groups
+    NEW = "events.new"  # to followers of its organising groups, organiser, area and region
     CHANGED = "events.changed"  # to everyone going or waiting
     PROMOTED = "events.promoted"  # to someone moved up from the waiting list
 
@@ -48,8 +48,9 @@ def _site_url(path: str) -> str:
 
 
 def gathering_published_notify(*, gathering: Gathering, actor=None) -> int:
-    """A newly published gathering, once ever: its organiser, and followers of where it is
-    and of the groups organising it."""
+    """A newly published gathering, once ever: its organiser, and followers of the groups
+    organising it, of its organiser, and of where it is (each person once, the first
+    message that applies to them)."""
     if not announcement_claim(key=Kind.NEW, target=gathering):
         return 0
     url = gathering.get_absolute_url()
@@ -75,6 +76,16 @@ def gathering_published_notify(*, gathering: Gathering, actor=None) -> int:
          % {"group": entry.name, "title": gathering.title, "when": when})
         for entry in gathering.entries.all()
     ]  # fmt: skip
+    # People follow a member through their profile (accounts/content.py).
+    profile = getattr(gathering.author, "profile", None) if gathering.author_id else None
+    if profile is not None:
+        groups.append(
+            (
+                profile,
+                _("%(person)s is organising “%(title)s”, %(when)s")
+                % {"person": profile.display_name, "title": gathering.title, "when": when},
+            )
+        )
     area = gathering.local_authority
     if area is not None:
         groups.append(

@@ -40,6 +40,8 @@ def area_gatherings_section(*, obj, user) -> Section:
             "gatherings": gatherings,
             "more_url": _list_url(area=obj.slug),
             "add_url": reverse("events:gathering_create"),
+            # Shown with no gatherings too: a calendar subscribed now fills as they come.
+            "calendar_url": reverse("events:area_ics", kwargs={"slug": obj.slug}),
         },
     )
 
@@ -54,7 +56,11 @@ def entry_gatherings_section(*, obj, user) -> Section | None:
     return Section(
         template="events/includes/entry_gatherings.html",
         head_template=HEAD,
-        context={"gatherings": gatherings, "more_url": _list_url(entry=obj.pk)},
+        context={
+            "gatherings": gatherings,
+            "more_url": _list_url(entry=obj.pk),
+            "calendar_url": reverse("events:entry_ics", kwargs={"slug": obj.slug}),
+        },
     )
 
 
@@ -63,10 +69,15 @@ def profile_gatherings_section(*, obj, user) -> Section | None:
     gatherings = _next(upcoming_gatherings().filter(author=obj), PROFILE_PAGE_GATHERINGS)
     if not gatherings:
         return None
+    # The profile page loads the person with their profile, so this costs no query.
+    profile = getattr(obj, "profile", None)
+    calendar_url = (
+        reverse("events:organiser_ics", kwargs={"handle": profile.handle}) if profile else ""
+    )
     return Section(
         template="events/includes/profile_gatherings.html",
         head_template=HEAD,
-        context={"gatherings": gatherings},
+        context={"gatherings": gatherings, "calendar_url": calendar_url},
     )
 
 

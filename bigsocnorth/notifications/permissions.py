@@ -36,6 +36,9 @@ def check_follow_permission(*, user, target: Model | None) -> None:
     if not can_see_followable(user=user, target=target):
         # The same words as for something missing, so its existence does not leak.
         raise ValidationError(_("There is nothing to follow here: it may have been removed."))
+    followable = registry.followable_for(target)
+    if followable.check is not None:
+        followable.check(user, target)
 
 
 def filter_notifications_visible_to(*, user, queryset: QuerySet) -> QuerySet:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import QuerySet
@@ -35,6 +35,10 @@ class Followable:
     # Where one of them is shown, for models without get_absolute_url()
     # (a category is a filtered directory list, not a page of its own).
     url: Callable[[models.Model], str] | None = None
+    # The type's own rule on who may follow one of them (nobody follows
+    # themselves): check(user, obj) raises ValidationError with a message
+    # the person can act on.
+    check: Callable[[Any, models.Model], None] | None = None
 
     def objects(self) -> QuerySet:
         if self.queryset is not None:
@@ -59,20 +63,24 @@ def register(
     label: str | Promise,
     queryset: Callable[[], QuerySet] | None = None,
     url: Callable[[models.Model], str] | None = None,
+    check: Callable[[Any, models.Model], None] | None = None,
 ) -> None:
     """Let people follow objects of `model`. Registering the same model again is harmless.
 
     `key` is "app.name" in lower case, unique across models; `label` says
     what one of them is, in words ("area", "directory entry"). Optional:
     `queryset()` for the rows to load (to leave out heavy columns) and
-    `url(obj)` for models without get_absolute_url().
+    `url(obj)` for models without get_absolute_url(); `check(user, obj)`,
+    raising ValidationError, for a rule of the type's own on following one.
     """
     if not _KEY.fullmatch(key):
         raise ValueError(f"A followable key looks like 'app.name', not {key!r}.")
     taken = _by_key.get(key)
     if taken is not None and taken.model is not model:
         raise ValueError(f"{key!r} is already registered for {taken.model.__name__}.")
-    followable = Followable(model=model, key=key, label=label, queryset=queryset, url=url)
+    followable = Followable(
+        model=model, key=key, label=label, queryset=queryset, url=url, check=check
+    )
     previous = _by_model.get(model)
     if previous is not None and previous.key != key:
         del _by_key[previous.key]

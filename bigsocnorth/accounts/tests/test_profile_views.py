@@ -253,9 +253,10 @@ def test_public_profile_for_a_logged_in_viewer_adds_only_the_session_queries(
     url = reverse("accounts:profile_detail", args=[person.profile.handle])
     member_client.get(url)
 
-    # session, user, profile, their stories, their cuts, their gatherings, their
-    # forum topics, and the header's unread notification count
-    with django_assert_num_queries(8):
+    # session, user, profile, whether the viewer follows them (the follow button),
+    # their stories, their cuts, their gatherings, their forum topics, and the
+    # header's unread notification count
+    with django_assert_num_queries(9):
         response = member_client.get(url)
 
     assert response.status_code == 200
