@@ -104,6 +104,37 @@ def entry_ics(request, slug: str):
     return _ics(calendar.calendar_gatherings(gatherings), name=name)
 
 
+def filtered_calendar_link(filters: selectors.GatheringFilters) -> dict | None:
+    """The calendar subscription matching a list's filter by a group, an organiser or an
+    area (in that order), as {"url", "label"}; None when the list is not filtered by one.
+    At most one query."""
+    if filters.entry:
+        entry = Entry.objects.public().filter(pk=filters.entry).only("slug", "name").first()
+        if entry is not None:
+            return {
+                "url": reverse("events:entry_ics", kwargs={"slug": entry.slug}),
+                "label": _("Add gatherings %(name)s organises to your calendar (.ics)")
+                % {"name": entry.name},
+            }
+    if filters.organiser:
+        profile = Profile.objects.filter(handle=filters.organiser, user__is_active=True).first()
+        if profile is not None:
+            return {
+                "url": reverse("events:organiser_ics", kwargs={"handle": profile.handle}),
+                "label": _("Add gatherings %(name)s organises to your calendar (.ics)")
+                % {"name": profile.display_name},
+            }
+    if filters.area:
+        area = area_get_by_slug(slug=filters.area, boundaries=False)
+        if area is not None:
+            return {
+                "url": reverse("events:area_ics", kwargs={"slug": area.slug}),
+                "label": _("Add gatherings in %(area)s to your calendar (.ics)")
+                % {"area": area.name},
+            }
+    return None
+
+
 # --- The private "going" calendar ----------------------------------------------------------
 
 

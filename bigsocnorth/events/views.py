@@ -25,6 +25,7 @@ from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.pagination import page_number
 from bigsocnorth.core.ratelimit import client_address, rate_limit_hit
 from bigsocnorth.events import recurrence, selectors, services
+from bigsocnorth.events.feed_views import filtered_calendar_link
 from bigsocnorth.events.forms import (
     GatheringFilterForm,
     GatheringForm,
@@ -65,6 +66,7 @@ def _list(request, *, past: bool):
             "gatherings": page.object_list,
             "query_without_page": query.urlencode(),
             "filtered": any(value for key, value in request.GET.items() if key != "page"),
+            "filtered_calendar": None if past else filtered_calendar_link(filters),
         },
     )
 

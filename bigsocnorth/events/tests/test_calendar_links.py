@@ -165,3 +165,24 @@ def test_area_and_profile_pages_cost_the_same_for_more_gatherings(
         organise(title=f"Another gathering {number}")
 
     assert {url: _count_queries(client, url) for url in urls} == few
+
+
+def test_a_filtered_list_links_the_matching_calendar(client, organise, area, moderator):
+    gathering = organise()
+    entry = EntryFactory(located_in=area)
+    gathering.entries.add(entry)
+    handle = moderator.profile.handle
+    expected = {
+        f"?area={area.slug}": reverse("events:area_ics", kwargs={"slug": area.slug}),
+        f"?organiser={handle}": reverse("events:organiser_ics", kwargs={"handle": handle}),
+        f"?entry={entry.pk}": reverse("events:entry_ics", kwargs={"slug": entry.slug}),
+    }
+    for query, calendar_url in expected.items():
+        links = _calendar_links(_page(client, reverse("events:gathering_list") + query))
+        assert links[0] == calendar_url, query
+        assert gathering.get_absolute_url() in _subscribable(client, calendar_url)
+    everything = reverse("events:all_ics")
+    unfiltered = _calendar_links(_page(client, reverse("events:gathering_list")))
+    assert unfiltered == [everything]
+    unknown = reverse("events:gathering_list") + "?area=atlantis&organiser=nobody&entry=999999"
+    assert _calendar_links(_page(client, unknown)) == [everything]
