@@ -1,12 +1,12 @@
 """A page costs what it shows: no page's query count grows with the number of items on it.
 
-Here rather than in one app: each page shows groups, stories, networks and
-places together. Every page is requested with eight of each (more than the
-short lists on area and home pages show, so their "see all" counts are made
-both times), then with three times as many, by a visitor and by someone
-signed in; the second count may not exceed the first. Pages are rendered
-every time (PAGE_CACHE_SECONDS is 0 in tests), so this measures the
-rendering, not the kept page.
+Here rather than in one app: each page shows groups, stories, networks,
+places, cuts, forum topics and gatherings together. Every page is requested
+with eight of each (more than the short lists on area and home pages show,
+so their "see all" counts are made both times), then with three times as
+many, by a visitor and by someone signed in; the second count may not
+exceed the first. Pages are rendered every time (PAGE_CACHE_SECONDS is 0 in
+tests), so this measures the rendering, not the kept page.
 """
 
 from __future__ import annotations
@@ -17,11 +17,18 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
 
+from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.cuts import services as cut_services
 from bigsocnorth.directory.models import EntryKind
 from bigsocnorth.directory.networks.services import membership_add
 from bigsocnorth.directory.tests.factories import EntryFactory
+from bigsocnorth.events import services as event_services
+from bigsocnorth.events.needs import need_add, offer_make
+from bigsocnorth.events.recurrence import LONDON
+from bigsocnorth.events.tests.conftest import gathering_values
 from bigsocnorth.forum import services as forum_services
 from bigsocnorth.forum.discussions import discussion_post
 from bigsocnorth.forum.models import Category
@@ -60,6 +67,15 @@ PAGES = [
     "{topic}?page=2",
     "/forum/feed.atom",
     "{topic_feed}",
+    "/gatherings/",
+    "/gatherings/?area=leeds&needs_help=on",
+    "/gatherings/calendar/",
+    "{gathering_month}",
+    "{gathering}",
+    "/gatherings/needs/",
+    "/gatherings/calendars/area/leeds.ics",
+    "/gatherings/feed.atom",
+    "/api/v1/events",
 ]
 
 
@@ -83,6 +99,7 @@ class Site:
         self.category = Category.objects.create(name="Ideas", slug="ideas")
         self.topic = None
         self.mentioned = []
+        self.gathering = None
 
     def add(self, count: int) -> None:
         for _ in range(count):
@@ -125,6 +142,7 @@ class Site:
             )
             self.cut = self.cut or cut
             self._add_to_the_forum(cut=cut)
+            self._add_a_gathering(entry=member)
             cut_services.timeline_entry_add(
                 author=self.author,
                 cut=self.cut,
@@ -163,6 +181,26 @@ class Site:
             )
         discussion_post(author=self.author, subject=cut, body="What can we do about this?")
 
+    def _add_a_gathering(self, *, entry) -> None:
+        """A gathering in Leeds the group organises, needing tea; one more person going to
+        the first, which also gets an offer of help."""
+        starts_at = timezone.now().astimezone(LONDON).replace(
+            hour=18, minute=0, second=0, microsecond=0
+        ) + timedelta(days=3 + self.rounds % 20)
+        values = gathering_values(
+            self.leeds, title=f"Group {self.rounds} meets", starts_at=starts_at
+        )
+        values["entries"] = [entry]
+        gathering = event_services.gathering_create(author=self.author, values=values)
+        need_add(
+            actor=self.author, gathering=gathering, values={"kind": "refreshments", "wanted": 3}
+        )
+        self.gathering = self.gathering or gathering
+        helper = UserFactory()
+        event_services.rsvp_member(user=helper, gathering=self.gathering)
+        need = self.gathering.needs.first()
+        offer_make(user=helper, need=need, values={"message": "I can bake."})
+
     def path(self, page: str) -> str:
         return page.format(
             network=self.network.get_absolute_url(),
@@ -170,6 +208,15 @@ class Site:
             cut=self.cut.get_absolute_url(),
             topic=self.topic.get_absolute_url(),
             topic_feed=f"/forum/t/{self.topic.pk}/feed.atom",
+            gathering=self.gathering.get_absolute_url(),
+            gathering_month=reverse(
+                "events:gathering_day",
+                args=[
+                    self.gathering.starts_at.astimezone(LONDON).year,
+                    self.gathering.starts_at.astimezone(LONDON).month,
+                    self.gathering.starts_at.astimezone(LONDON).day,
+                ],
+            ),
         )
 
 
