@@ -25,6 +25,7 @@ from bigsocnorth.events.indexing import (
 from bigsocnorth.events.jobs import gatherings_ended_refresh
 from bigsocnorth.events.models import Gathering
 from bigsocnorth.events.permissions import can_edit_gathering
+from bigsocnorth.events.reminders import gathering_reminders_send
 from bigsocnorth.events.sections import (
     area_gatherings_section,
     entry_gatherings_section,
@@ -92,5 +93,6 @@ sections.register_figure(
 )
 register_menu_item("events:gathering_list", label=_("Gatherings"), order=60)
 register_job("gatherings_ended", run=gatherings_ended_refresh)
+register_job("gathering_reminders", run=gathering_reminders_send)
 
 register_demo("gatherings", load=load_events_demo, order=60)

@@ -32,7 +32,12 @@ class Kind:
 
 def when_text(gathering: Gathering) -> str:
     """ "Tuesday 3 March 2026, 7:00pm" in Europe/London."""
-    local = timezone.localtime(gathering.starts_at)
+    return moment_text(gathering.starts_at)
+
+
+def moment_text(moment) -> str:
+    """when_text for any time: one time of a series, say."""
+    local = timezone.localtime(moment)
     hour = local.strftime("%I:%M%p").lstrip("0").lower()
     return f"{local:%A} {local.day} {local:%B %Y}, {hour}"
 
