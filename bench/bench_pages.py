@@ -168,6 +168,7 @@ def _pages() -> list[Page]:
     from bigsocnorth.accounts.models import Profile
     from bigsocnorth.accounts.selectors import profile_get_public
     from bigsocnorth.directory.models import Entry
+    from bigsocnorth.events.selectors import upcoming_gatherings
     from bigsocnorth.places.models import LocalAuthority
     from bigsocnorth.stories.models import Story
 
@@ -197,7 +198,12 @@ def _pages() -> list[Page]:
     ]
     if profile is not None:
         pages.append(Page("profile", profile.get_absolute_url(), "html"))
+    gathering = upcoming_gatherings().order_by("starts_at").first()
+    if gathering is not None:
+        pages.append(Page("gathering", gathering.get_absolute_url(), "html"))
     pages += [
+        Page("gatherings", "/gatherings/", "html"),
+        Page("gatherings calendar", "/gatherings/calendar/", "html"),
         Page("design", "/design/", "html"),
         Page("api map", _map_api_path(), "api"),
         Page("api hsds", f"/api/v1/hsds/organizations?per_page={MAX_PER_PAGE}", "hsds"),

@@ -22,7 +22,7 @@ from django.utils import timezone
 from bigsocnorth.accounts.models import User
 from bigsocnorth.core.demo.registry import DemoResult
 from bigsocnorth.directory.models import Entry
-from bigsocnorth.events import links, needs, services
+from bigsocnorth.events import links, needs, outcomes, services
 from bigsocnorth.events.models import (
     Gathering,
     GatheringOffer,
@@ -37,6 +37,7 @@ from bigsocnorth.moderation.models import Status
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.selectors import place_list_for_local_authority
 from bigsocnorth.places.services import PlaceValue
+from bigsocnorth.stories.services import Action, story_update
 
 SEED = 2707
 
@@ -57,6 +58,9 @@ class Plan:
     values: dict = field(default_factory=dict)
     after: str = ""  # "postpone", "cancel"
     nth_weekday: tuple[int, int] | None = None  # (2, 5): the first day on a second Saturday
+    came: int | None = None  # past: how many came, as the organisers recorded it
+    notes: str = ""  # past: what happened, in Markdown
+    story: bool = False  # past: the notes told as a published story
 
 
 STEP_FREE = {"step_free": True, "accessible_toilet": True, "seating": True}
@@ -184,6 +188,12 @@ PLANS = [
         "Friends groups from six Sheffield parks planned the spring volunteering season.",
         days=-40, start=(18, 30), hours=2, venue="Meersbrook Park Walled Garden (demo)",
         address="Meersbrook, Sheffield", tags="parks", going=14, values=STEP_FREE,
+        came=17, story=True,
+        notes="Seventeen of us from six friends groups. What we agreed:\n\n"
+        "- **one shared tool store** at Meersbrook, with a booking sheet;\n"
+        "- a joint bulb-planting day in each park in October;\n"
+        "- asking the council's parks team to one meeting a season.\n\n"
+        "Thanks to the walled garden volunteers for the tea.",
     ),
     Plan(
         "Leeds", "Tenants' associations assembly",
@@ -191,6 +201,10 @@ PLANS = [
         "backlogs and agree a joint letter.",
         days=-75, start=(19, 0), hours=2, venue="Harehills Community Centre (demo)",
         address="Harehills, Leeds", tags="housing, tenants", going=18, values=FULL_ACCESS,
+        came=23,
+        notes="Twenty-three people from eleven associations. The joint letter on repairs was "
+        "agreed and signed on the night; two associations will take it to the next housing "
+        "board meeting.",
     ),
     Plan(
         "Manchester", "Community reporters' workshop",
@@ -270,7 +284,8 @@ def load_events_demo() -> DemoResult:
         summary=[
             "Gatherings: {upcoming} to come ({repeating} repeating, one needing a venue, one "
             "full with {waiting} waiting, one postponed, one cancelled) and {past} past, "
-            "{going} people going; {needs} needs, with {offers} offers of help.".format(**counts)
+            "{going} people going, {recorded} with how they went recorded and {stories} told "
+            "as a story; {needs} needs, with {offers} offers of help.".format(**counts)
         ]
     )
 
@@ -371,6 +386,7 @@ def load_gatherings() -> dict:
                 )
             if plan.days < 0:
                 _move_back(gathering, days=7 - plan.days)
+                _afterwards(gathering, plan, organiser)
         counts["past" if plan.days < 0 else "upcoming"] += 1
         counts["repeating"] += bool(gathering.recurrence)
         counts["going"] += going
@@ -378,6 +394,8 @@ def load_gatherings() -> dict:
             gathering=gathering, state=RsvpState.WAITING
         ).count()
     counts["offers"] = GatheringOffer.objects.count()
+    counts["recorded"] = Gathering.objects.filter(outcome_recorded_at__isnull=False).count()
+    counts["stories"] = Gathering.objects.filter(story__isnull=False).count()
     return counts
 
 
@@ -463,6 +481,21 @@ def _answers(gathering: Gathering, plan: Plan, members: list[User], rng: random.
         )
         going += 1
     return going
+
+
+def _afterwards(gathering: Gathering, plan: Plan, organiser: User) -> None:
+    """What the organisers recorded, and the story they told from it, as they would."""
+    if plan.came is None and not plan.notes:
+        return
+    outcomes.gathering_outcome_record(
+        actor=organiser, gathering=gathering, attended=plan.came, outcome=plan.notes
+    )
+    if plan.story:
+        story = outcomes.gathering_story_create(actor=organiser, gathering=gathering)
+        story_update(
+            actor=organiser, story=story, action=Action.PUBLISH,
+            **outcomes.story_values_for(gathering),
+        )  # fmt: skip
 
 
 def _move_back(gathering: Gathering, *, days: int) -> None:

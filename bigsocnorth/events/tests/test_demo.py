@@ -72,6 +72,13 @@ def test_the_demo_gatherings_show_every_capability_and_load_once(
     for gathering in past:
         assert Rsvp.objects.filter(gathering=gathering, state=RsvpState.GOING).exists()
 
+    # Afterwards: how two went, one told as a published story linked from its page.
+    recorded = past.filter(outcome_recorded_at__isnull=False)
+    assert recorded.count() == 2 and all(g.attended and g.outcome for g in recorded)
+    told = recorded.get(story__isnull=False)
+    assert told.story.status == Status.PUBLISHED
+    assert told.story.get_absolute_url() in client.get(told.get_absolute_url()).content.decode()
+
     page = client.get("/gatherings/").content.decode()
     assert "Networking the networks" in page
     assert "Friends of parks: spring planning meeting" not in page  # past
