@@ -11,23 +11,31 @@ waiting list runs at 1280 px. Axe checks every page. The organiser of the first 
 a member whose contributions are trusted (NEW_MEMBER_REVIEW_COUNT = 0, as in test_cuts.py),
 so the gathering is public at once; in the others a moderator organises it, through the
 services.
+
+Then: a visitor finds a day on the month calendar by keyboard alone at 360 px (and the
+calendar lists its days at 360 px without JavaScript); an organiser records how a gathering
+that has ended went, and turns it into a draft story (360 px, without JavaScript).
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
 from django.test import override_settings
+from django.utils import timezone
 
 from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.events import needs, services
 from bigsocnorth.events.models import Gathering, NeedKind, OfferState, RsvpState
+from bigsocnorth.events.recurrence import LONDON
 from bigsocnorth.events.tests.conftest import gathering_values, next_week
 from bigsocnorth.moderation.models import Status
+from bigsocnorth.stories.models import Story
 from tests.browser.conftest import (
     IMMEDIATE_TASKS,
     check_page,
@@ -311,3 +319,171 @@ def test_the_last_place_is_taken_the_next_member_waits_and_moves_up(
     assert _places(page).startswith("Full")
     assert gathering.rsvps.get(user=bob).state == RsvpState.GOING
     assert gathering.rsvps.get(user=ann).state == RsvpState.CANCELLED
+
+
+# --- 5. The month calendar, by keyboard alone, at 360 px ---------------------------------------
+
+
+def _next_month_day(day: int, hour: int, minute: int = 0) -> datetime:
+    """A time on `day` of next month, on the London clock (always still to come)."""
+    today = timezone.now().astimezone(LONDON).date()
+    first = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    return datetime(first.year, first.month, day, hour, minute, tzinfo=LONDON)
+
+
+def _calendar_month(organiser, area) -> datetime:
+    """Two gatherings on the 14th of next month (the evening one called off), one on the 21st."""
+    morning = _next_month_day(14, 10)
+    for title, starts_at in (
+        ("Litter pick in Firth Park", morning),
+        ("Tenants' meeting", _next_month_day(14, 19, 30)),
+        ("Allotment open day", _next_month_day(21, 11)),
+    ):
+        services.gathering_create(
+            author=organiser, values=gathering_values(area, title=title, starts_at=starts_at)
+        )
+    services.gathering_cancel(
+        actor=organiser, gathering=Gathering.objects.get(title="Tenants' meeting")
+    )
+    return morning
+
+
+def _tab_to(page, wanted: str, *, presses: int = 40) -> None:
+    """Press Tab until the focused element's name (its aria-label, else its text) starts with
+    `wanted`, as a keyboard user moves through a page."""
+    name = "(e => (e.getAttribute('aria-label') || e.textContent).replace(/\\s+/g, ' ').trim())"
+    seen = []
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        seen.append(page.evaluate(f"{name}(document.activeElement)"))
+        if seen[-1].startswith(wanted):
+            return
+    raise AssertionError(f"Tab never reached “{wanted}”; it went through {seen}")
+
+
+def _focus_is_visible(page) -> bool:
+    return page.evaluate(
+        """() => { const e = document.activeElement, style = getComputedStyle(e);
+        return e.matches(':focus-visible') && style.outlineStyle !== 'none'
+          && parseFloat(style.outlineWidth) >= 2; }"""
+    )
+
+
+@pytest.mark.parametrize("page", ["phone"], indirect=True)
+def test_a_visitor_finds_a_day_on_the_month_calendar_by_keyboard(
+    page, live_server, moderator, area
+):
+    base_url = live_server.url
+    morning = _calendar_month(moderator, area)
+    day_name = f"{morning:%A} {morning.day} {morning:%B}"  # "Thursday 14 January"
+
+    visit(page, f"{base_url}/gatherings/", "gatherings-list-calendar-link")
+    _tab_to(page, "Show as a calendar")
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/gatherings/calendar/$"))
+    check_page(page, "gatherings-calendar-this-month")
+
+    _tab_to(page, "Month after:")
+    assert _focus_is_visible(page)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/gatherings/calendar/{morning.year}/{morning.month}/$"))
+    check_page(page, "gatherings-calendar-next-month")
+    assert page.locator("caption").inner_text() == f"{morning:%B %Y}: 3 gatherings"
+    # On a phone the calendar is the list of its days with gatherings, and nothing else.
+    days = page.locator(".month-day:visible")
+    assert days.count() == 2
+    the_14th = days.filter(has=page.locator(f"a[aria-label^='{day_name}:']"))
+    assert "(cancelled)" in the_14th.locator(".month-cancelled").inner_text()
+    assert the_14th.locator(".month-items li").count() == 2
+
+    _tab_to(page, f"{day_name}: 2 gatherings")
+    assert _focus_is_visible(page)
+    assert page.evaluate("document.activeElement.textContent").split()[-1] == str(morning.day)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"/gatherings/calendar/{morning.year}/{morning.month}/14/#day$"))
+    check_page(page, "gatherings-calendar-day")
+    # The chosen day is ringed (a 3 px outline drawn inside it): its text stays clear of the ring.
+    chosen = page.locator(".month-chosen")
+    ring, text = chosen.bounding_box(), chosen.locator(".month-date a").bounding_box()
+    assert text["x"] >= ring["x"] + 4, (ring, text)
+    listed = page.locator("section#day")
+    assert listed.get_by_role("heading", level=2).inner_text() == f"{day_name} {morning.year}"
+    cards = listed.locator(".card")
+    assert cards.locator(".card-title").all_inner_texts() == [
+        "Litter pick in Firth Park",
+        "Tenants' meeting",
+    ]
+    assert [when.strip() for when in cards.locator(".gathering-when").all_inner_texts()] == [
+        "10:00 a.m. to 12:00 p.m.",
+        "7:30 p.m. to 9:30 p.m.",
+    ]
+    assert cards.nth(0).locator(".gathering-cancelled").count() == 0
+    assert cards.nth(1).locator(".gathering-cancelled").inner_text() == "Cancelled"
+
+
+@pytest.mark.parametrize("page_without_javascript", ["phone"], indirect=True)
+def test_the_month_calendar_lists_its_days_at_360_px_without_javascript(
+    page_without_javascript, live_server, moderator, area
+):
+    page = page_without_javascript
+    morning = _calendar_month(moderator, area)
+    visit(
+        page,
+        f"{live_server.url}/gatherings/calendar/{morning.year}/{morning.month}/",
+        "gatherings-calendar-month",
+    )
+    days = page.locator(".month-day:visible")
+    assert [day.locator(".month-date").inner_text().strip() for day in days.all()] == [
+        f"{morning:%A} 14",
+        f"{_next_month_day(21, 11):%A} 21",
+    ]
+    assert days.nth(0).get_by_text("(cancelled)").count() == 1
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+# --- 6. After the gathering: how it went, then a story told from it ----------------------------
+
+
+@pytest.mark.parametrize("page_without_javascript", ["phone"], indirect=True)
+def test_an_organiser_records_how_it_went_and_turns_it_into_a_story(
+    page_without_javascript, live_server, member, password, area, settings
+):
+    page = page_without_javascript
+    base_url = live_server.url
+    settings.NEW_MEMBER_REVIEW_COUNT = 0  # a trusted member: published at once
+    gathering = _gathering(member, area)
+    # Made to come, as the services require; then its time is moved into the past.
+    ended = timezone.now() - timedelta(days=2)
+    Gathering.objects.filter(pk=gathering.pk).update(
+        starts_at=ended - timedelta(hours=2), ends_at=ended, last_ends_at=ended
+    )
+
+    log_in(page, base_url, member.email, password)
+    visit(page, f"{base_url}{gathering.get_absolute_url()}", "gatherings-gathering-ended")
+    page.get_by_role("link", name="Record how it went").click()
+    page.wait_for_url(re.compile(r"/afterwards/$"))
+    check_page(page, "gatherings-afterwards")
+    page.get_by_label("How many people came?").fill("27")
+    page.get_by_label("Notes and outcomes").fill(
+        "We agreed to **ask the council** for new benches.\n\n- Sam writes the letter"
+    )
+    page.get_by_role("button", name="Save how it went").click()
+    page.wait_for_url(re.compile(re.escape(gathering.get_absolute_url()) + "$"))
+    page.get_by_text("Thank you: how it went is on the gathering's page.").wait_for()
+    check_page(page, "gatherings-gathering-afterwards")
+    afterwards = page.get_by_role("region", name="Afterwards")
+    assert afterwards.get_by_text("27 people came.").count() == 1
+    assert afterwards.locator(".prose strong").inner_text() == "ask the council"
+    assert afterwards.locator(".prose li").inner_text() == "Sam writes the letter"
+
+    afterwards.get_by_role("button", name="Turn it into a story").click()
+    page.wait_for_url(re.compile(r"/stories/[\w-]+/edit/$"))
+    page.get_by_text("Your story is saved as a draft.").wait_for()
+    check_page(page, "gatherings-story-edit")
+    story = Story.objects.get()
+    assert (story.author, story.status) == (member, Status.DRAFT)
+    body = page.get_by_label("Your story").input_value()
+    assert body.startswith("We agreed to **ask the council** for new benches.")
+    assert "27 people came." in body
+    assert page.get_by_label("Title").input_value() == f"How it went: {TITLE}"
