@@ -181,3 +181,49 @@ def attendees(*, gathering: Gathering) -> Attendees:
         waiting=[rsvp for rsvp in rsvps if rsvp.state == RsvpState.WAITING],
         pending=pending,
     )
+
+
+# How many of each a member's own page shows: far more than anyone organises or goes to at once.
+YOURS_MAX = 100
+
+
+@dataclass(frozen=True)
+class YourGatherings:
+    """A member's own gatherings page: what they organise and what they answered."""
+
+    organising: list[Gathering]  # to come, any moderation status (theirs to see)
+    going: list[tuple[Gathering, Rsvp]]  # to come and public, with their answer
+    past: list[Gathering]  # organised or gone to, most recent first
+
+
+def your_gatherings(*, user, now: datetime | None = None) -> YourGatherings:
+    """What a signed-in member organises (even while it waits for review: it is theirs) and
+    what they are going to or waiting for. The same few queries however many."""
+    from bigsocnorth.moderation.permissions import public_condition
+
+    now = now or timezone.now()
+    mine = Gathering.objects.filter(Q(author=user) | Q(co_organisers=user)).values("pk")
+    cards = gathering_cards()
+    organising = list(
+        cards.filter(pk__in=mine, last_ends_at__gt=now).order_by("starts_at", "pk")[:YOURS_MAX]
+    )
+    answers = {
+        rsvp.gathering_id: rsvp
+        for rsvp in Rsvp.objects.filter(
+            user=user,
+            state__in=(RsvpState.GOING, RsvpState.WAITING),
+            gathering__in=upcoming_gatherings(now=now).values("pk"),
+        ).only("pk", "gathering_id", "state", "plus_ones", "joined_at")[:YOURS_MAX]
+    }
+    going_rows = cards.in_bulk(list(answers))
+    going = sorted(
+        ((going_rows[pk], rsvp) for pk, rsvp in answers.items() if pk in going_rows),
+        key=lambda pair: (pair[0].starts_at, pair[0].pk),
+    )
+    gone_to = Rsvp.objects.filter(user=user, state=RsvpState.GOING).values("gathering_id")
+    past = list(
+        cards.filter(Q(pk__in=mine) | (Q(pk__in=gone_to) & public_condition()))
+        .filter(last_ends_at__lte=now)
+        .order_by("-starts_at", "-pk")[:YOURS_MAX]
+    )
+    return YourGatherings(organising=organising, going=going, past=past)

@@ -30,7 +30,7 @@ from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.permissions import is_public
 
 # First parts of the list pages' addresses (urls.py), which a gathering's may not take.
-RESERVED_SLUGS = {"new", "past", "rsvp", "export", "needs", "calendar", "calendars"}
+RESERVED_SLUGS = {"new", "past", "rsvp", "export", "needs", "calendar", "calendars", "yours"}
 LENGTH_MAX = timedelta(days=7)
 REPEATING_LENGTH_MAX = timedelta(days=1)
 AHEAD_MAX = timedelta(days=3 * 365)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("calendar/<int:year>/<int:month>/", views.gathering_month, name="gathering_month"),
     path("calendar/<int:year>/<int:month>/<int:day>/", views.gathering_month, name="gathering_day"),
     path("new/", views.gathering_create, name="gathering_create"),
+    path("yours/", views.your_gatherings, name="your_gatherings"),
     path("needs/", needs_views.needs_list, name="needs_list"),
     path("rsvp/confirm/<str:token>/", views.rsvp_confirm, name="rsvp_confirm"),
     path("rsvp/cancel/<str:token>/", views.rsvp_cancel_link, name="rsvp_cancel_link"),

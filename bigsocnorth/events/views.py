@@ -121,6 +121,18 @@ def gathering_month(request, year: int | None = None, month: int | None = None, 
     )
 
 
+@never_cache
+@login_required
+@require_GET
+def your_gatherings(request):
+    """What the member organises, and what they are going to or waiting for."""
+    return render(
+        request,
+        "events/your_gatherings.html",
+        {"yours": selectors.your_gatherings(user=request.user)},
+    )
+
+
 def _access_list(gathering) -> list[tuple[str, bool | None]]:
     return [(label, getattr(gathering, key)) for key, label in ACCESS_FEATURES]
 
