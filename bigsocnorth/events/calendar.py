@@ -62,12 +62,21 @@ def gathering_uid(gathering: Gathering) -> str:
     return f"{gathering.uuid}@{_domain()}"
 
 
+def _whole(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
+    """Everything an event is written from."""
+    return gatherings.select_related("local_authority", "author__profile").defer(
+        "local_authority__boundary"
+    )
+
+
 def calendar_gatherings(gatherings: QuerySet[Gathering]) -> list[Gathering]:
-    """What the calendar writes for each gathering, in one query however many there are."""
+    """Which gatherings a calendar holds, in order, read lightly (id, title, when changed):
+    an event kept since its gathering last changed needs nothing more (calendar_bytes loads
+    the others whole, in one query)."""
     return list(
-        gatherings.select_related("local_authority", "author__profile")
-        .defer("local_authority__boundary")
-        .order_by("starts_at", "pk")[:CALENDAR_MAX]
+        gatherings.order_by("starts_at", "pk").values_list("pk", "title", "updated_at", named=True)[
+            :CALENDAR_MAX
+        ]
     )
 
 
@@ -165,29 +174,39 @@ def gathering_event(gathering: Gathering, *, link: str = "", summary_prefix: str
     return event
 
 
-def _kept_key(gathering: Gathering) -> str:
+def _kept_key(gathering, language: str) -> str:
     changed = gathering.updated_at.timestamp() if gathering.updated_at else 0
-    return f"events:vevent:{gathering.pk}:{changed}:{get_language()}"
+    return f"events:vevent:{gathering.pk}:{changed}:{language}"
 
 
-def _events_bytes(gatherings: list[Gathering], *, links: dict, prefixes: dict) -> list[bytes]:
+def _events_bytes(gatherings: list, *, links: dict, prefixes: dict) -> list[bytes]:
     """Each gathering's VEVENT, as text, in order: kept ones read in one go, the rest written
-    (and kept). Events with a private link or a prefix are a member's own: never kept."""
-    shared = {g.pk for g in gatherings if g.pk not in links and g.pk not in prefixes}
-    keys = [_kept_key(g) for g in gatherings if g.pk in shared]
-    kept = caches["pieces"].get_many(keys) if KEEP_EVENTS and keys else {}
+    (and kept). Events with a private link or a prefix are a member's own: never kept.
+    `gatherings` need only pk and updated_at (calendar_gatherings' rows, or gatherings)."""
+    language = get_language()
+    keys = {
+        g.pk: _kept_key(g, language)
+        for g in gatherings
+        if g.pk not in links and g.pk not in prefixes
+    }
+    kept = caches["pieces"].get_many(list(keys.values())) if KEEP_EVENTS and keys else {}
+    missing = [g.pk for g in gatherings if keys.get(g.pk) not in kept]
+    whole = _whole(Gathering.objects.all()).in_bulk(missing) if missing else {}
     written = {}
     found = []
-    for gathering in gatherings:
-        key = _kept_key(gathering)
-        text = kept.get(key)
+    for listed in gatherings:
+        key = keys.get(listed.pk)
+        text = kept.get(key) if key else None
         if text is None:
+            gathering = whole.get(listed.pk)
+            if gathering is None:  # gone since it was listed
+                continue
             text = gathering_event(
                 gathering,
                 link=links.get(gathering.pk, ""),
                 summary_prefix=prefixes.get(gathering.pk, ""),
             ).to_ical()
-            if gathering.pk in shared:
+            if key:
                 written[key] = text
         found.append(text)
     if KEEP_EVENTS and written:
@@ -208,7 +227,7 @@ def _london_timezone(year: int) -> bytes:
 
 
 def calendar_bytes(
-    gatherings: list[Gathering],
+    gatherings: list,
     *,
     name: str,
     links: dict[int, str] | None = None,

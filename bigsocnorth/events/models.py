@@ -151,8 +151,16 @@ class Gathering(Tagged, ModeratedContent):
                 fields=["status", "local_authority", "last_ends_at"], name="gathering_area_idx"
             ),
             models.Index(fields=["author", "status", "starts_at"], name="gathering_author_idx"),
-            # The month calendar: one-offs by their start, series (recurrence > '') apart.
-            models.Index(fields=["status", "recurrence", "starts_at"], name="gathering_start_idx"),
+            # Lists and the month calendar read one-offs in the order of their start and series
+            # (recurrence > '') apart, checking last_ends_at in the index itself.
+            models.Index(
+                fields=["status", "recurrence", "starts_at", "last_ends_at"],
+                name="gathering_starts_idx",
+            ),
+            models.Index(
+                fields=["status", "local_authority", "recurrence", "starts_at", "last_ends_at"],
+                name="gathering_area_starts_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,20 +5,23 @@ day shows its first few and says how many more there are; the day's own
 list (a day chosen on the calendar) shows them all, up to DAY_MAX. What is
 read grows with the month, not with the whole table: the times of the
 month's one-off gatherings come from an index on their start
-(gathering_start_idx), repeating ones are few and expanded here, and only
+(gathering_starts_idx), repeating ones are few and expanded here, and only
 the gatherings shown are loaded.
 """
 
 from __future__ import annotations
 
 import calendar
-from collections import defaultdict
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.translation import ngettext
 
 from bigsocnorth.events import recurrence
 from bigsocnorth.events.models import Gathering
@@ -26,7 +29,7 @@ from bigsocnorth.events.recurrence import LONDON
 from bigsocnorth.events.selectors import GatheringFilters, gatherings_filter
 
 SHOWN_PER_DAY = 3
-DAY_MAX = 200
+DAY_MAX = 40
 # Months a calendar can be asked for, either side of today: far enough for
 # any plan and any history, near enough that a crawler cannot walk forever.
 MONTHS_AROUND = 60
@@ -34,10 +37,13 @@ MONTHS_AROUND = 60
 
 @dataclass(frozen=True)
 class Occurrence:
-    """One time of a gathering: a one-off, or one of a series."""
+    """One time of a gathering: a one-off, or one of a series, with what its line shows
+    made here once (a calendar has a hundred lines; the template only prints them)."""
 
     gathering: Gathering
     starts_at: datetime  # in London
+    url: str
+    time_text: str  # "7:00 p.m."
 
     @property
     def ends_at(self) -> datetime:
@@ -51,6 +57,9 @@ class Day:
     is_today: bool
     shown: list[Occurrence]
     more: int
+    url: str  # the day's own list
+    weekday: str  # "Thursday"
+    label: str  # "Thursday 14 January: 2 gatherings", for its link
 
     @property
     def total(self) -> int:
@@ -87,28 +96,76 @@ def _local_midnight(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=LONDON)
 
 
-def _times(gatherings: QuerySet[Gathering], *, start: datetime, end: datetime):
-    """(id, start) for every time starting in [start, end), one-offs and series alike."""
-    one_offs = (
-        gatherings.filter(recurrence="", starts_at__gte=start, starts_at__lt=end)
-        .values_list("pk", "starts_at")
-        .distinct()
-    )
-    found = [(pk, starts_at.astimezone(LONDON)) for pk, starts_at in one_offs]
-    series = (
-        # "> ''" rather than exclude(): a range on the same index as the one-offs.
-        gatherings.filter(recurrence__gt="", starts_at__lt=end, last_ends_at__gt=start)
-        .values_list("pk", "starts_at", "recurrence")
-        .distinct()
-    )
-    for pk, starts_at, rule in series:
+def _rows(queryset) -> list[tuple]:
+    """The rows of a values_list as the database gives them, without Django's per-row
+    converters, which cost more than the rest of a month."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _stored(moment: datetime, *, like):
+    """A time as the database gives them back (`like` is one it gave): SQLite's UTC text or
+    naive UTC datetime, or an aware datetime."""
+    utc = moment.astimezone(UTC)
+    if isinstance(like, str):
+        return utc.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(like, datetime) and like.tzinfo is None:
+        return utc.replace(tzinfo=None)
+    return utc
+
+
+def _aware(value) -> datetime:
+    if isinstance(value, str):  # SQLite keeps UTC as text
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _series_times(rows, *, start: datetime, end: datetime):
+    """(id, start) for each time of these series starting in [start, end)."""
+    for pk, starts_at, rule in rows:
+        first = _aware(starts_at)
         try:
-            starts = recurrence.occurrences(recurrence.rule_parse(rule), starts_at=starts_at)
-        except ValidationError:  # a rule stored before today's checks: show its first time only
-            starts = [starts_at]
-        found.extend((pk, moment.astimezone(LONDON)) for moment in starts if start <= moment < end)
-    found.sort(key=lambda item: (item[1], item[0]))
-    return found
+            starts = recurrence.occurrences_kept(rule, first)
+        except ValidationError:  # a rule stored before today's checks: its first time only
+            starts = (first,)
+        for moment in starts:
+            if start <= moment < end:
+                yield pk, moment
+
+
+def _times_by_day(gatherings: QuerySet[Gathering], *, first: date, days: int):
+    """For each London day of the month, its (time, id) in order, times as the database gives
+    them (compared, never converted: only the times shown are, later).
+
+    A time's day is found by bisecting the days' starts written the same way,
+    so a month of thousands costs little more than reading them.
+    """
+    starts = [_local_midnight(first + timedelta(days=n)) for n in range(days + 1)]
+    one_offs = _rows(
+        gatherings.filter(
+            recurrence="", starts_at__gte=starts[0], starts_at__lt=starts[-1]
+        ).values_list("starts_at", "pk")
+    )
+    # "> ''" rather than exclude(): a range on the same index as the one-offs.
+    series = _rows(
+        gatherings.filter(
+            recurrence__gt="", starts_at__lt=starts[-1], last_ends_at__gt=starts[0]
+        ).values_list("pk", "starts_at", "recurrence")
+    )
+    like = one_offs[0][0] if one_offs else series[0][1] if series else None
+    bounds = [_stored(moment, like=like) for moment in starts]
+    found = list(one_offs)
+    found += [
+        (_stored(moment, like=like), pk)
+        for pk, moment in _series_times(series, start=starts[0], end=starts[-1])
+    ]
+    found.sort()
+    by_day: list[list] = [[] for _ in range(days)]
+    for row in found:
+        by_day[bisect_right(bounds, row[0]) - 1].append(row)
+    return by_day
 
 
 # What a calendar line and its badges read (events/includes/badges.html): nothing else is loaded.
@@ -123,6 +180,22 @@ def _load(ids) -> dict[int, Gathering]:
     return Gathering.objects.select_related("local_authority").only(*LINE_FIELDS).in_bulk(ids)
 
 
+def _day_label(day: date, count: int) -> str:
+    return ngettext("%(day)s: %(count)s gathering", "%(day)s: %(count)s gatherings", count) % {
+        "day": dateformat.format(day, "l j F"),
+        "count": count,
+    }
+
+
+def _occurrence(gathering: Gathering, starts_at: datetime, *, pages: str) -> Occurrence:
+    return Occurrence(
+        gathering=gathering,
+        starts_at=starts_at,
+        url=f"{pages}{gathering.slug}/",
+        time_text=dateformat.format(starts_at, "g:i a"),
+    )
+
+
 def month_calendar(
     *, filters: GatheringFilters, first: date, day: date | None = None, now: datetime | None = None
 ) -> Month:
@@ -134,20 +207,21 @@ def month_calendar(
     if day is not None and not (first <= day <= last):
         day = None
     gatherings = gatherings_filter(Gathering.objects.public(), filters)
-    times = _times(
-        gatherings, start=_local_midnight(first), end=_local_midnight(last + timedelta(days=1))
-    )
-
-    by_day: dict[date, list[tuple[int, datetime]]] = defaultdict(list)
-    for pk, starts_at in times:
-        by_day[starts_at.date()].append((pk, starts_at))
+    listed = _times_by_day(gatherings, first=first, days=last.day)
+    by_day = {first + timedelta(days=n): times for n, times in enumerate(listed)}
     chosen = by_day.get(day, [])[:DAY_MAX] if day else []
-    wanted = {pk for found in by_day.values() for pk, _start in found[:SHOWN_PER_DAY]}
-    wanted.update(pk for pk, _start in chosen)
+    wanted = {pk for times in listed for _start, pk in times[:SHOWN_PER_DAY]}
+    wanted.update(pk for _start, pk in chosen)
     rows = _load(wanted)
+    pages = reverse("events:gathering_list")  # a gathering's page is <pages><slug>/ (urls.py)
+    month_url = reverse("events:gathering_month", args=[first.year, first.month])
 
-    def occurrences(found) -> list[Occurrence]:
-        return [Occurrence(rows[pk], starts_at) for pk, starts_at in found if pk in rows]
+    def occurrences(times) -> list[Occurrence]:
+        return [
+            _occurrence(rows[pk], _aware(value).astimezone(LONDON), pages=pages)
+            for value, pk in times
+            if pk in rows
+        ]
 
     weeks = []
     for week in calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(
@@ -163,6 +237,9 @@ def month_calendar(
                     is_today=each == today,
                     shown=occurrences(found[:SHOWN_PER_DAY]),
                     more=max(len(found) - SHOWN_PER_DAY, 0),
+                    url=f"{month_url}{each.day}/",
+                    weekday=dateformat.format(each, "l"),
+                    label=_day_label(each, len(found)),
                 )
             )
         weeks.append(days)

@@ -20,7 +20,7 @@ from datetime import datetime
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import F, Max, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -405,8 +405,9 @@ def needs_open() -> QuerySet[GatheringNeed]:
 
 def gatherings_needing_help(gatherings: QuerySet[Gathering]) -> QuerySet[Gathering]:
     """The "needs help" filter: gatherings not cancelled with at least one open need."""
+    # From the needs (few) to the gatherings, not a check of every gathering in the list.
     return gatherings.exclude(state=GatheringState.CANCELLED).filter(
-        Exists(needs_open().filter(gathering=OuterRef("pk")))
+        pk__in=needs_open().values("gathering_id")
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from itertools import islice
 from zoneinfo import ZoneInfo
 
@@ -196,6 +197,13 @@ def occurrences(rule: Rule, *, starts_at: datetime, limit: int = 200) -> list[da
     wanted = min(rule.count or limit, limit)
     times = islice(_rrule(rule, first=local, last_day=last_day), wanted)
     return [moment.replace(tzinfo=LONDON).astimezone(starts_at.tzinfo) for moment in times]
+
+
+@lru_cache(maxsize=4096)
+def occurrences_kept(text: str, starts_at: datetime) -> tuple[datetime, ...]:
+    """Every start of a stored series (its rule checked when saved), kept in the process: a
+    series is expanded once, not on every calendar page. A changed series is another key."""
+    return tuple(occurrences(rule_parse(text), starts_at=starts_at))
 
 
 def last_end(*, recurrence: str, starts_at: datetime, ends_at: datetime) -> datetime:

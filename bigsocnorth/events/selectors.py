@@ -103,22 +103,65 @@ def past_gatherings(*, now: datetime | None = None) -> QuerySet[Gathering]:
     return Gathering.objects.public().filter(last_ends_at__lte=now).order_by("-starts_at", "-pk")
 
 
-def _page(ids: QuerySet, *, page: int, per_page: int) -> Page:
-    found = Paginator(ids, per_page).get_page(page)
-    wanted = list(found.object_list)
-    rows = gathering_cards().in_bulk(wanted)
-    found.object_list = [rows[pk] for pk in wanted if pk in rows]
-    return found
+# Lists count this many pages past the one shown ("Page 1 of 100+"): counting every row of a
+# long list costs more than showing a page of it.
+LOOK_AHEAD_PAGES = 100
+
+
+class _CountedPaginator(Paginator):
+    """A paginator whose count was made elsewhere, at most up to a look-ahead."""
+
+    def __init__(self, *, count: int, more: bool, per_page: int):
+        super().__init__([], per_page)
+        self.count = count  # a cached_property on Paginator: set here, never asked again
+        self.more = more
+
+
+def _in_order(gatherings: QuerySet[Gathering], *, past: bool, now: datetime):
+    """The list as two queries an index answers in order, stopping early: one-offs by their
+    start (gathering_starts_idx; a one-off lasts at most services.LENGTH_MAX, so one not over
+    yet started after now minus that), and the few series apart. Merged by the caller."""
+    from bigsocnorth.events.services import LENGTH_MAX
+
+    if past:
+        one_offs = gatherings.filter(recurrence="", starts_at__lte=now, last_ends_at__lte=now)
+        series = gatherings.filter(recurrence__gt="", last_ends_at__lte=now)
+        order = ("-starts_at", "-pk")
+    else:
+        one_offs = gatherings.filter(
+            recurrence="", starts_at__gt=now - LENGTH_MAX, last_ends_at__gt=now
+        )
+        series = gatherings.filter(recurrence__gt="", last_ends_at__gt=now)
+        order = ("starts_at", "pk")
+    return one_offs.order_by(*order), series.order_by(*order)
 
 
 def gathering_list(
     *, filters: GatheringFilters, past: bool = False, page: int = 1, per_page: int = PER_PAGE,
     now: datetime | None = None,
 ) -> Page:  # fmt: skip
-    """A page of upcoming (or past) public gatherings: the page's ids, then their cards."""
-    base = past_gatherings(now=now) if past else upcoming_gatherings(now=now)
-    ids = gatherings_filter(base, filters).values_list("pk", flat=True).distinct()
-    return _page(ids, page=page, per_page=per_page)
+    """A page of upcoming (or past) public gatherings: the page's ids, then their cards.
+
+    Counted LOOK_AHEAD_PAGES past the page asked for; ids come from the two
+    ordered halves (_in_order), each read only as far as the page ends.
+    """
+    now = now or timezone.now()
+    gatherings = gatherings_filter(Gathering.objects.public(), filters)
+    halves = _in_order(gatherings, past=past, now=now)
+    counted_rows = (max(1, page) + LOOK_AHEAD_PAGES) * per_page
+    found = sum(half.order_by()[:counted_rows].count() for half in halves)
+    paginator = _CountedPaginator(
+        count=min(found, counted_rows), more=found >= counted_rows, per_page=per_page
+    )
+    number = paginator.validate_number(min(max(1, page), paginator.num_pages))
+    start = (number - 1) * per_page
+    rows = sorted(
+        (row for half in halves for row in half.values_list("starts_at", "pk")[: start + per_page]),
+        reverse=past,
+    )
+    wanted = [pk for _starts_at, pk in rows[start : start + per_page]]
+    cards = gathering_cards().in_bulk(wanted)
+    return Page([cards[pk] for pk in wanted if pk in cards], number, paginator)
 
 
 def gathering_get(*, user, slug: str) -> Gathering:

@@ -456,3 +456,69 @@ def test_nobody_else_sees_the_list_or_the_answers(client, organise, member, pass
     client.force_login(going)  # someone going sees their own answer's state, not others'
     text = client.get(gathering.get_absolute_url()).content.decode()
     assert "Jo Visitor" not in text and "Halal" not in text and "jo.secret" not in text
+
+
+def test_the_list_merges_series_and_one_offs_in_order_page_by_page(organise):
+    from bigsocnorth.events import selectors
+
+    soon = next_week(days=1)
+    running = organise(title="Running series", recurrence="FREQ=WEEKLY;COUNT=10", starts_at=soon)
+    # Started three weeks ago and still running: first by its first time.
+    shift = timedelta(days=21)
+    Gathering.objects.filter(pk=running.pk).update(
+        starts_at=running.starts_at - shift, ends_at=running.ends_at - shift
+    )
+    series = organise(title="Later series", recurrence="FREQ=WEEKLY;COUNT=4",
+                      starts_at=next_week(days=3))  # fmt: skip
+    one_offs = [organise(title=f"One-off {d}", starts_at=next_week(days=d)) for d in (2, 4, 9)]
+    over = organise(title="Over", starts_at=next_week(days=5))
+    Gathering.objects.filter(pk=over.pk).update(
+        starts_at=timezone.now() - timedelta(days=3),
+        ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=2),
+        last_ends_at=timezone.now() - timedelta(days=3) + timedelta(hours=2),
+    )
+    expected = ["Running series", "One-off 2", "Later series", "One-off 4", "One-off 9"]
+    titles = []
+    for number in (1, 2, 3):
+        page = selectors.gathering_list(filters=selectors.GatheringFilters(), page=number,
+                                        per_page=2)  # fmt: skip
+        assert page.paginator.count == 5 and page.paginator.num_pages == 3
+        titles += [gathering.title for gathering in page.object_list]
+    assert titles == expected
+    past = selectors.gathering_list(filters=selectors.GatheringFilters(), past=True)
+    assert [gathering.title for gathering in past.object_list] == ["Over"]
+    # Beyond the last page: the last page.
+    last = selectors.gathering_list(filters=selectors.GatheringFilters(), page=99, per_page=2)
+    assert last.number == 3 and [g.title for g in last.object_list] == ["One-off 9"]
+    assert {series.pk, *(g.pk for g in one_offs)} <= {g.pk for g in Gathering.objects.all()}
+
+
+def test_a_long_list_is_counted_only_a_hundred_pages_ahead(client, organise):
+    from bigsocnorth.events import selectors
+
+    for number in range(41):
+        organise(title=f"Gathering {number}", starts_at=next_week(days=number % 30 + 1))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(selectors, "LOOK_AHEAD_PAGES", 1)  # counts two pages of 20
+        text = client.get(reverse("events:gathering_list")).content.decode()
+        second = client.get(reverse("events:gathering_list") + "?page=2").content.decode()
+    assert "More than 40 gatherings" in text and "Page 1 of 2+" in text
+    assert 'rel="next"' in text
+    # From page 2 it counts to page 3: all 41 are found, and the count is exact again.
+    assert "41 gatherings" in second and "Page 2 of 3<" in second
+
+
+def test_a_kept_card_follows_changes_and_answers(client, organise, moderator, area):
+    from bigsocnorth.events.tests.conftest import gathering_values
+
+    gathering = organise(title="Seed swap", capacity=10, plus_ones_allowed=0)
+    url = reverse("events:gathering_list")
+    assert "10 places left" in client.get(url).content.decode()
+    services.rsvp_member(user=UserFactory(), gathering=gathering)
+    assert "9 places left" in client.get(url).content.decode()
+    services.gathering_edit(
+        actor=moderator, gathering=gathering,
+        values=gathering_values(area, title="Seed and plant swap", capacity=10),
+    )  # fmt: skip
+    text = client.get(url).content.decode()
+    assert "Seed and plant swap" in text and "9 places left" in text
