@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import CharField, F, QuerySet
+from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.translation import ngettext
@@ -143,10 +144,12 @@ def _times_by_day(gatherings: QuerySet[Gathering], *, first: date, days: int):
     so a month of thousands costs little more than reading them.
     """
     starts = [_local_midnight(first + timedelta(days=n)) for n in range(days + 1)]
+    # SQLite hands each datetime through a converter; read as the text it stores, free.
+    when = Cast("starts_at", CharField()) if connection.vendor == "sqlite" else F("starts_at")
     one_offs = _rows(
-        gatherings.filter(
-            recurrence="", starts_at__gte=starts[0], starts_at__lt=starts[-1]
-        ).values_list("starts_at", "pk")
+        gatherings.filter(recurrence="", starts_at__gte=starts[0], starts_at__lt=starts[-1])
+        .annotate(when=when)
+        .values_list("when", "pk")
     )
     # "> ''" rather than exclude(): a range on the same index as the one-offs.
     series = _rows(
@@ -180,19 +183,34 @@ def _load(ids) -> dict[int, Gathering]:
     return Gathering.objects.select_related("local_authority").only(*LINE_FIELDS).in_bulk(ids)
 
 
-def _day_label(day: date, count: int) -> str:
-    return ngettext("%(day)s: %(count)s gathering", "%(day)s: %(count)s gatherings", count) % {
-        "day": dateformat.format(day, "l j F"),
-        "count": count,
-    }
+class _Words:
+    """The words a month's lines repeat, made once a page: weekday and month names and a.m. /
+    p.m. (Django's own translations, as its date filter gives them)."""
+
+    def __init__(self, first: date):
+        monday = first - timedelta(days=first.weekday())
+        self.weekdays = [dateformat.format(monday + timedelta(days=n), "l") for n in range(7)]
+        self.month = dateformat.format(first, "F")
+        self.noon = (dateformat.format(datetime(2000, 1, 1, 9), "a"),
+                     dateformat.format(datetime(2000, 1, 1, 21), "a"))  # fmt: skip
+
+    def clock(self, moment: datetime) -> str:
+        """ "7:00 p.m.", as the date filter's "g:i a" writes it."""
+        return f"{moment.hour % 12 or 12}:{moment.minute:02d} {self.noon[moment.hour >= 12]}"
+
+    def day_label(self, day: date, count: int) -> str:
+        return ngettext("%(day)s: %(count)s gathering", "%(day)s: %(count)s gatherings", count) % {
+            "day": f"{self.weekdays[day.weekday()]} {day.day} {self.month}",
+            "count": count,
+        }
 
 
-def _occurrence(gathering: Gathering, starts_at: datetime, *, pages: str) -> Occurrence:
+def _occurrence(gathering: Gathering, starts_at: datetime, *, pages: str, words) -> Occurrence:
     return Occurrence(
         gathering=gathering,
         starts_at=starts_at,
         url=f"{pages}{gathering.slug}/",
-        time_text=dateformat.format(starts_at, "g:i a"),
+        time_text=words.clock(starts_at),
     )
 
 
@@ -215,10 +233,11 @@ def month_calendar(
     rows = _load(wanted)
     pages = reverse("events:gathering_list")  # a gathering's page is <pages><slug>/ (urls.py)
     month_url = reverse("events:gathering_month", args=[first.year, first.month])
+    words = _Words(first)
 
     def occurrences(times) -> list[Occurrence]:
         return [
-            _occurrence(rows[pk], _aware(value).astimezone(LONDON), pages=pages)
+            _occurrence(rows[pk], _aware(value).astimezone(LONDON), pages=pages, words=words)
             for value, pk in times
             if pk in rows
         ]
@@ -238,8 +257,8 @@ def month_calendar(
                     shown=occurrences(found[:SHOWN_PER_DAY]),
                     more=max(len(found) - SHOWN_PER_DAY, 0),
                     url=f"{month_url}{each.day}/",
-                    weekday=dateformat.format(each, "l"),
-                    label=_day_label(each, len(found)),
+                    weekday=words.weekdays[each.weekday()],
+                    label=words.day_label(each, len(found)),
                 )
             )
         weeks.append(days)

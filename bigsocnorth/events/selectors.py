@@ -67,7 +67,9 @@ def gatherings_in_area(gatherings: QuerySet[Gathering], area) -> QuerySet[Gather
     if isinstance(found, LocalAuthority):
         return gatherings.filter(local_authority=found)
     if isinstance(found, Region):
-        return gatherings.filter(local_authority__region=found)
+        # Its authorities' ids, not a join: the per-area index then answers each of them.
+        ids = list(LocalAuthority.objects.filter(region=found).values_list("pk", flat=True))
+        return gatherings.filter(local_authority_id__in=ids)
     return gatherings.none()
 
 

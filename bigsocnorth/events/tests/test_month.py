@@ -188,3 +188,13 @@ def test_the_calendar_costs_the_same_queries_for_more_gatherings(
     add(12)
     many = {path: _count(client, path) for path in paths}
     assert few == many
+
+
+@pytest.mark.parametrize("hour,minute", [(0, 5), (9, 30), (11, 59), (12, 0), (13, 15), (23, 45)])
+def test_the_calendar_writes_times_as_the_date_filter_does(hour, minute):
+    from django.template.defaultfilters import date as date_filter
+
+    from bigsocnorth.events.month import _Words
+
+    moment = datetime(2027, 3, 28, hour, minute, tzinfo=LONDON)
+    assert _Words(moment.date()).clock(moment) == date_filter(moment, "g:i a")
