@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import platform
 import random
 import time
 import uuid
@@ -40,7 +39,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bench.database import own_database
+from bench.database import describe_run, own_database
 from bench.timing import Timing, time_each
 
 CUTS = int(os.environ.get("BENCH_CUTS_COUNT", "100000"))
@@ -284,15 +283,7 @@ def run() -> None:
 
     settings.PAGE_CACHE_SECONDS = 0
     with own_database("cuts", keep=KEEP) as name:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "select sqlite_version()" if connection.vendor == "sqlite" else "select version()"
-            )
-            version = cursor.fetchone()[0].split(" (")[0]
-        print(
-            f"database: {connection.vendor} {version}, {name}; Python {platform.python_version()}"
-        )
-        print(f"load average at the start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+        describe_run(name)
         if not Cut.objects.exists():
             started = time.perf_counter()
             _load(random.Random(SEED))

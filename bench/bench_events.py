@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import platform
 import random
 import time
 import uuid
@@ -52,7 +51,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bench.database import own_database
+from bench.database import describe_run, own_database
 from bench.timing import Timing, time_each
 
 GATHERINGS = int(os.environ.get("BENCH_EVENTS_COUNT", "100000"))
@@ -64,7 +63,7 @@ KEEP = os.environ.get("BENCH_EVENTS_KEEP") == "1"
 SERIES_SHARE = 0.02
 NEEDS_SHARE = 0.05
 GUEST_SHARE = 0.05
-UNPUBLISHED = {"in_review": 300, "hidden": 200}
+UNPUBLISHED = {"in_review": GATHERINGS * 3 // 1000, "hidden": GATHERINGS // 500}  # 300 and 200
 TARGET_MS = 50.0
 NAIVE_BUDGET_MS = 10_000.0  # the naive way gets fewer samples when each takes long
 NAIVE_MIN_SAMPLES = 3
@@ -434,15 +433,7 @@ def run() -> None:
     settings.PAGE_CACHE_SECONDS = 0
     now = datetime.datetime.now(datetime.UTC)
     with own_database("events", keep=KEEP) as name:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "select sqlite_version()" if connection.vendor == "sqlite" else "select version()"
-            )
-            version = cursor.fetchone()[0].split(" (")[0]
-        print(
-            f"database: {connection.vendor} {version}, {name}; Python {platform.python_version()}"
-        )
-        print(f"load average at the start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+        describe_run(name)
         if not Gathering.objects.exists():
             started = time.perf_counter()
             _load(random.Random(SEED), now)

@@ -52,7 +52,6 @@ import itertools
 import json
 import math
 import os
-import platform
 import random
 import re
 import time
@@ -66,7 +65,7 @@ from django.conf import settings
 from django.db import connection, reset_queries, transaction
 from django.test.utils import CaptureQueriesContext
 
-from bench.database import own_database
+from bench.database import describe_run, own_database
 from bench.timing import Timing, time_each
 
 TOPICS = int(os.environ.get("BENCH_FORUM_TOPICS", "200000"))
@@ -1117,15 +1116,7 @@ def run() -> None:
     settings.PAGE_CACHE_SECONDS = 0
     rng = random.Random(SEED)
     with own_database("forum", keep=KEEP) as name:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "select sqlite_version()" if connection.vendor == "sqlite" else "select version()"
-            )
-            version = cursor.fetchone()[0].split(" (")[0]
-        print(
-            f"database: {connection.vendor} {version}, {name}; Python {platform.python_version()}"
-        )
-        print(f"load average at the start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
+        describe_run(name)
         kept = Path(settings.VAR_DIR) / f"bench-forum-{connection.vendor}-plan.json"
         if Topic.objects.exists():
             if not kept.exists():

@@ -32,3 +32,17 @@ def own_database(suffix: str, *, keep: bool = False) -> Iterator[str]:
         settings.DEBUG = debug
         if not keep:
             connection.creation.destroy_test_db(original_name, verbosity=0)
+
+
+def describe_run(name: str) -> None:
+    """Print which database and Python a run measures, and how busy the machine is."""
+    import os
+    import platform
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "select sqlite_version()" if connection.vendor == "sqlite" else "select version()"
+        )
+        version = cursor.fetchone()[0].split(" (")[0]
+    print(f"database: {connection.vendor} {version}, {name}; Python {platform.python_version()}")
+    print(f"load average at the start: {' '.join(f'{n:.2f}' for n in os.getloadavg())}")
