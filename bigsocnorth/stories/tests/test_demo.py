@@ -40,9 +40,12 @@ def test_the_demo_tells_stories_across_the_north_and_switches_on_the_demo_feeds(
     monkeypatch.setattr(fetch, "_get", no_network)
     output = _load()
     now = timezone.now()
-    own = Story.objects.filter(kind=StoryKind.OWN)
-    linked = Story.objects.filter(kind=StoryKind.LINKED)
-    published = Story.objects.filter(status=Status.PUBLISHED)
+    # The stories demo's own; other demos tell a story or two of their own (a gathering's).
+    titles = [story.title for story in (*OWN_STORIES, *LINKED_STORIES)]
+    stories = Story.objects.filter(title__in=titles)
+    own = stories.filter(kind=StoryKind.OWN)
+    linked = stories.filter(kind=StoryKind.LINKED)
+    published = stories.filter(status=Status.PUBLISHED)
     assert f"{len(OWN_STORIES)} told here" in output
     assert f"{len(LINKED_STORIES)} linked from elsewhere" in output
     assert "3 news feeds are switched on" in output
@@ -88,12 +91,12 @@ def test_the_demo_tells_stories_across_the_north_and_switches_on_the_demo_feeds(
 
     # The map and search were brought up to date with the dates moved back.
     items = {item.object_id: item for item in MapItem.objects.filter(layer="stories")}
-    assert set(items) == set(located.values_list("pk", flat=True))
+    assert set(located.values_list("pk", flat=True)) <= set(items)
     assert all(items[story.pk].published_at == story.published_at for story in located)
     documents = dict(
         SearchDocument.objects.filter(type_key="story").values_list("object_id", "published_at")
     )
-    assert documents == dict(published.values_list("pk", "published_at"))
+    assert dict(published.values_list("pk", "published_at")).items() <= documents.items()
 
     # Linked stories look fetched, and nothing was fetched or queued for fetching.
     assert linked.count() == len(LINKED_STORIES)
