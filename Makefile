@@ -14,6 +14,10 @@ export HOST PORT
 # Links in emails and feeds, and the demo's news feed addresses, name the site
 # where make run serves it, unless the environment says otherwise.
 export SITE_URL ?= http://$(HOST):$(PORT)
+# The suite runs in one process per core (pytest-xdist), each with a database
+# of its own; a test file stays on one process, so its module fixtures start once.
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
+PYTEST := $(BIN)/pytest --numprocesses=$(TEST_WORKERS) --dist=loadfile
 
 # `make run` serves what production serves (DEBUG off: hashed, compressed static
 # files cached for a year, branded error pages, compiled templates kept), on the
@@ -99,10 +103,10 @@ format: setup
 test: lint browser-deps
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@echo "==> Test suite on SQLite"
-	env -u DATABASE_URL $(BIN)/pytest
+	env -u DATABASE_URL $(PYTEST)
 	@if [ -n "$$DATABASE_URL" ]; then \
 		echo "==> Test suite on PostgreSQL ($$(echo "$$DATABASE_URL" | sed -E 's#//[^@/]*@#//#; s#\?.*##'))"; \
-		$(BIN)/pytest; \
+		$(PYTEST); \
 	else \
 		echo "==> DATABASE_URL is not set: the PostgreSQL run is skipped (CI sets it)"; \
 	fi

@@ -91,20 +91,7 @@ def _is_transactional(item) -> bool:
     )
 
 
-@pytest.fixture(autouse=True)
-def _reference_data_after_flush(request):
-    """Put the migration-loaded reference data back for every transactional test.
-
-    A transactional test empties every table when it ends, including the
-    regions and local authorities that a data migration loaded, so the next
-    one would run against an empty map of the North. Reloading them (the
-    migration's own, idempotent loader) is cheap and does not depend on
-    test-database serialisation.
-    """
-    if not _is_transactional(request.node):
-        yield
-        return
-    request.getfixturevalue("transactional_db")
+def _reference_data_load() -> None:
     from django.apps import apps
 
     from bigsocnorth.places.selectors import places_cache_reset
@@ -112,5 +99,25 @@ def _reference_data_after_flush(request):
     for module in REFERENCE_DATA_MIGRATIONS:
         importlib.import_module(module).load(apps, None)
     places_cache_reset()  # the per-process index must not keep the old rows
-    yield
-    places_cache_reset()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Put the migration-loaded reference data back once a transactional test has emptied it.
+
+    A transactional test empties every table when it ends, including the
+    regions and local authorities that a data migration loaded, so the next
+    test would run against an empty map of the North, whatever kind it is
+    (spread over several processes, one file's transactional tests can come
+    before another file's others). Reloading them here, after the flush and
+    outside any transaction, with the migration's own idempotent loader, is
+    cheap and does not depend on test-database serialisation.
+    """
+    result = yield
+    # After the last test the test database is gone with the session's fixtures.
+    if _is_transactional(item) and nextitem is not None:
+        from pytest_django.plugin import blocking_manager_key
+
+        with item.config.stash[blocking_manager_key].unblock():
+            _reference_data_load()
+    return result
