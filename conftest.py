@@ -81,6 +81,7 @@ REFERENCE_DATA_MIGRATIONS = [
     "bigsocnorth.places.migrations.0002_load_regions_and_local_authorities",
     "bigsocnorth.directory.migrations.0002_seed_kinds_and_categories",
     "bigsocnorth.directory.migrations.0004_network_kind_has_members",
+    "bigsocnorth.mutual_aid.migrations.0002_seed_categories",
 ]
 
 

@@ -113,6 +113,7 @@ api.add_router("/", stories_router)
 api.add_router("/", cuts_router)
 api.add_router("/forum", "bigsocnorth.forum.api.router")
 api.add_router("/events", "bigsocnorth.events.api.router")
+api.add_router("/needs-and-offers", "bigsocnorth.mutual_aid.api.router")
 
 
 def api_not_found(request, *args, **kwargs):

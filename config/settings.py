@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "bigsocnorth.cuts",
     "bigsocnorth.forum",
     "bigsocnorth.events",
+    "bigsocnorth.mutual_aid",
     "bigsocnorth.notifications",
     "bigsocnorth.messaging",
 ]

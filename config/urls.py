@@ -19,6 +19,7 @@ urlpatterns = [
     path("cuts/", include("bigsocnorth.cuts.urls")),
     path("forum/", include("bigsocnorth.forum.urls")),
     path("gatherings/", include("bigsocnorth.events.urls")),
+    path("help/", include("bigsocnorth.mutual_aid.urls")),
     # The demo's news feeds at /demo/feeds/<name>.xml, only when SERVE_DEMO_FEEDS is on.
     path("", include("bigsocnorth.stories.demo_feed_urls")),
     path("search/", include("bigsocnorth.search.urls")),

@@ -51,6 +51,11 @@ MARKER_ICONS: dict[str, str] = {
     "story": "M4 4h16a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H10l-5 4v-4H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1z",
     # A falling arrow: something taken away.
     "cut": "M11 3h2v12.2l4.6-4.6 1.4 1.4-7 7-7-7 1.4-1.4 4.6 4.6z",
+    # A heart: help given and asked for.
+    "help": (
+        "M12 21l-1.5-1.3C5 15 2 12.3 2 8.8C2 6 4.2 4 7 4c1.7 0 3.5.8 5 2.3C13.5 4.8 15.3 4 17 4"
+        "c2.8 0 5 2 5 4.8c0 3.5-3 6.2-8.5 10.9z"
+    ),
     # A calendar page: somewhere to meet.
     "gathering": (
         "M7 2h2v2h6V2h2v2h2a1 1 0 0 1 1 1v15a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h2z "

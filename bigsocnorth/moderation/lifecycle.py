@@ -50,16 +50,21 @@ def has_published_contributions(*, author, needed: int) -> bool:
     return found >= needed
 
 
-def initial_status(*, author, review_count: int | None = None) -> str:
+def initial_status(*, author, review_count: int | None = None, held: bool = False) -> str:
     """Published for moderators and trusted members; in review for a member's first ones.
 
     A member is trusted once NEW_MEMBER_REVIEW_COUNT of their contributions
     (or `review_count`, for a type that reviews fewer: the forum's first two
-    posts) have been published. Without an author (a feed, an import by a
-    moderator's job) it is the caller's to decide: see `status_stamp`.
+    posts) have been published. `held`: the type has its own reason for a
+    moderator to read this one first, whoever wrote it (needs and offers
+    that mention children or money); moderators' own still publish. Without
+    an author (a feed, an import by a moderator's job) it is the caller's to
+    decide: see `status_stamp`.
     """
     if author.is_moderator:
         return Status.PUBLISHED
+    if held:
+        return Status.IN_REVIEW
     needed = settings.NEW_MEMBER_REVIEW_COUNT if review_count is None else review_count
     if has_published_contributions(author=author, needed=needed):
         return Status.PUBLISHED
@@ -139,9 +144,10 @@ def status_set(obj: Model, status: str, *, hidden_reason: str = "") -> str:
     return previous
 
 
-def submit(obj: Model, *, author) -> str:
-    """A draft sent by its author: published at once for trusted members, else to review."""
-    return status_set(obj, initial_status(author=author))
+def submit(obj: Model, *, author, held: bool = False) -> str:
+    """A draft (or an edit) sent by its author: published at once for trusted members, else
+    to review; `held` as for `initial_status`."""
+    return status_set(obj, initial_status(author=author, held=held))
 
 
 def publish(obj: Model) -> str:

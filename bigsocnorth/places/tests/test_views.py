@@ -258,15 +258,16 @@ def test_region_page_lists_its_authorities(client):
 
 def test_area_pages_make_few_queries(client, django_assert_max_num_queries):
     # Two for the area itself, and one per section other apps add (directory
-    # entries, stories, threats and cuts, gatherings, forum topics: each one
-    # query while the area has few); those are measured in the apps' own tests.
+    # entries, stories, threats and cuts, gatherings, forum topics, needs and
+    # offers: each one query while the area has few); those are measured in the
+    # apps' own tests.
     client.get(reverse("places:area_detail", kwargs={"slug": "leeds"}))  # warm the caches
     with django_assert_max_num_queries(7):
         assert (
             client.get(reverse("places:area_detail", kwargs={"slug": "leeds"})).status_code == 200
         )
     # A region's page also reads its councils' ids once, for the gatherings section.
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("places:area_detail", kwargs={"slug": "north-west"}))
         assert response.status_code == 200
 
