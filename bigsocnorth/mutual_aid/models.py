@@ -129,7 +129,7 @@ class Post(ModeratedContent):
                     "-created_at",
                 ],
                 name="aid_match_idx",
-            ),  # fmt: skip
+            ),
             models.Index(
                 fields=["kind", "state", "local_authority", "status", "urgency", "-created_at"],
                 name="aid_near_idx",
