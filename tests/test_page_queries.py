@@ -1,7 +1,7 @@
 """A page costs what it shows: no page's query count grows with the number of items on it.
 
 Here rather than in one app: each page shows groups, stories, networks,
-places, cuts, forum topics and gatherings together. Every page is requested
+places, cuts, forum topics, gatherings and needs and offers together. Every page is requested
 with eight of each (more than the short lists on area and home pages show,
 so their "see all" counts are made both times), then with three times as
 many, by a visitor and by someone signed in; the second count may not
@@ -32,6 +32,8 @@ from bigsocnorth.events.tests.conftest import gathering_values
 from bigsocnorth.forum import services as forum_services
 from bigsocnorth.forum.discussions import discussion_post
 from bigsocnorth.forum.models import Category
+from bigsocnorth.mutual_aid import services as aid_services
+from bigsocnorth.mutual_aid.models import AidCategory
 from bigsocnorth.places.models import LocalAuthority
 from bigsocnorth.places.services import PlaceValue
 from bigsocnorth.stories import services as story_services
@@ -75,6 +77,12 @@ PAGES = [
     "/gatherings/needs/",
     "/gatherings/calendars/area/leeds.ics",
     "/gatherings/feed.atom",
+    "/help/",
+    "/help/?kind=need&area=leeds",
+    "{aid_need}",
+    "/help/near/?area=leeds",
+    "/help/data/",
+    "/api/v1/needs-and-offers",
     "/api/v1/events",
 ]
 
@@ -100,6 +108,7 @@ class Site:
         self.topic = None
         self.mentioned = []
         self.gathering = None
+        self.aid_need = None
 
     def add(self, count: int) -> None:
         for _ in range(count):
@@ -143,6 +152,7 @@ class Site:
             self.cut = self.cut or cut
             self._add_to_the_forum(cut=cut)
             self._add_a_gathering(entry=member)
+            self._add_needs_and_offers(entry=member)
             cut_services.timeline_entry_add(
                 author=self.author,
                 cut=self.cut,
@@ -201,6 +211,26 @@ class Site:
         need = self.gathering.needs.first()
         offer_make(user=helper, need=need, values={"message": "I can bake."})
 
+    def _add_needs_and_offers(self, *, entry) -> None:
+        """A need in Leeds for the group and an offer that fits it; one more answer to the
+        first need (its page lists its answers to the poster, and its fits to everyone)."""
+        lifts = AidCategory.objects.get(slug="lifts-and-transport")
+        values = {
+            "kind": "need", "category": lifts, "title": f"A lift for group {self.rounds}",
+            "description": "To the food bank on Thursdays.", "urgency": "2", "times": 4,
+            "when": "ongoing",
+            "place": PlaceValue(name="Armley", local_authority=self.leeds),
+        }  # fmt: skip
+        need = aid_services.post_create(author=self.author, values=values, entry=entry)
+        aid_services.post_create(
+            author=self.author,
+            values={**values, "kind": "offer", "title": f"Lifts from driver {self.rounds}"},
+        )
+        self.aid_need = self.aid_need or need
+        aid_services.match_request(
+            responder=UserFactory(), post=self.aid_need, message="I can drive.", contact="Ring me."
+        )
+
     def path(self, page: str) -> str:
         return page.format(
             network=self.network.get_absolute_url(),
@@ -209,6 +239,7 @@ class Site:
             topic=self.topic.get_absolute_url(),
             topic_feed=f"/forum/t/{self.topic.pk}/feed.atom",
             gathering=self.gathering.get_absolute_url(),
+            aid_need=self.aid_need.get_absolute_url(),
             gathering_month=reverse(
                 "events:gathering_day",
                 args=[
