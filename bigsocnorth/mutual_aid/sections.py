@@ -9,6 +9,7 @@ from django.urls import reverse
 from bigsocnorth.core.sections import Section
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.mutual_aid.models import VolunteerChecks
+from bigsocnorth.mutual_aid.permissions import can_declare_checks
 from bigsocnorth.mutual_aid.selectors import PostFilters, post_list
 
 AREA_PAGE_POSTS = 5
@@ -48,12 +49,18 @@ def entry_posts_section(*, obj, user) -> Section | None:
         return None
     posts = list(post_list(PostFilters()).filter(entry=obj)[:ENTRY_PAGE_POSTS])
     checks = VolunteerChecks.objects.filter(entry=obj).first()
-    if not posts and checks is None:
+    # The people who look after the entry are offered to say how they check volunteers.
+    checks_url = (
+        reverse("mutual_aid:checks_declare", kwargs={"entry_slug": obj.slug})
+        if can_declare_checks(user, obj)
+        else None
+    )
+    if not posts and checks is None and checks_url is None:
         return None
     return Section(
         template="mutual_aid/includes/entry_posts.html",
         head_template=HEAD,
-        context={"posts": posts, "checks": checks},
+        context={"posts": posts, "checks": checks, "checks_url": checks_url},
     )
 
 

@@ -633,3 +633,12 @@ def test_the_area_entry_and_home_pages_show_posts(client, make_post, area, membe
     assert "Needs and offers in Sheffield" in _text(client.get(area.get_absolute_url()))
     assert post.title in _text(client.get(entry.get_absolute_url()))
     assert post.title in _text(client.get(reverse("core:home")))
+
+
+def test_the_people_who_look_after_an_entry_are_offered_to_say_how_they_check(client, member, area):
+    entry = EntryFactory(located_in=area)
+    entry.editors.add(member)
+    link = reverse("mutual_aid:checks_declare", kwargs={"entry_slug": entry.slug})
+    assert link not in client.get(entry.get_absolute_url()).content.decode()
+    client.force_login(member)
+    assert link in client.get(entry.get_absolute_url()).content.decode()
