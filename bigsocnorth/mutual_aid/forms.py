@@ -275,6 +275,7 @@ class FinishForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Why it did not happen"),
+        help_text=_("Needed only if it did not happen."),
         required=False,
         max_length=Match.REASON_MAX,
         error_messages={"max_length": TOO_LONG},

@@ -187,6 +187,9 @@ class Match(models.Model):
     state = models.CharField(
         max_length=10, choices=MatchState.choices, default=MatchState.REQUESTED
     )
+    # What they wrote when answering (also the first message of their conversation), so the
+    # poster decides with it in front of them.
+    message = models.TextField(_("message"), blank=True)
     responder_contact = models.CharField(_("your contact details"), max_length=CONTACT_MAX)
     poster_contact = models.CharField(_("your contact details"), max_length=CONTACT_MAX, blank=True)
     conversation = models.ForeignKey(

@@ -220,7 +220,11 @@ def match_request(*, responder, post: Post, message: str, contact: str) -> Match
                 about=post,
             )
             match = Match.objects.create(
-                post=post, responder=responder, responder_contact=contact, conversation=conversation
+                post=post,
+                responder=responder,
+                message=message,
+                responder_contact=contact,
+                conversation=conversation,
             )
             _event(match, actor=responder, action="requested")
     except IntegrityError:  # a second request at the same moment

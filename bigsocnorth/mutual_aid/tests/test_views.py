@@ -642,3 +642,12 @@ def test_the_people_who_look_after_an_entry_are_offered_to_say_how_they_check(cl
     assert link not in client.get(entry.get_absolute_url()).content.decode()
     client.force_login(member)
     assert link in client.get(entry.get_absolute_url()).content.decode()
+
+
+def test_the_poster_reads_each_answer_beside_accept_and_nobody_else_does(client, make_post, answer):
+    post = make_post()
+    answer(post, message="I pass the allotment at nine.")
+    client.force_login(post.author)
+    assert "I pass the allotment at nine." in client.get(post.get_absolute_url()).content.decode()
+    client.force_login(UserFactory())
+    assert "I pass the allotment" not in client.get(post.get_absolute_url()).content.decode()
