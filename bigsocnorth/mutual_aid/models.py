@@ -134,6 +134,10 @@ class Post(ModeratedContent):
                 fields=["kind", "state", "local_authority", "status", "urgency", "-created_at"],
                 name="aid_near_idx",
             ),
+            # A region's needs: the North's, in order, kept where they are in the region.
+            models.Index(
+                fields=["kind", "state", "status", "urgency", "-created_at"], name="aid_open_idx"
+            ),
             models.Index(fields=["state", "expires_on"], name="aid_expiry_idx"),
         ]
         verbose_name = _("need or offer")
