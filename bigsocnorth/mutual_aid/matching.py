@@ -1,10 +1,11 @@
 """Which offers fit a need, which needs an offer could meet, and the needs near a helper.
 
 A match is the mirror kind, open and public, in the same category, near
-enough: the post's own area first, then the rest of its region. Candidates
-come from an index (kind, state, category, area), so what is read grows with
-one category in one region, not with every open post; CANDIDATES_MAX of
-them, the most pressing and newest first, are scored here:
+enough: the post's own area first, then the other councils of its region,
+nearest first. Candidates come from an index (kind, state, category, area),
+so what is read grows with one category in a few councils, not with every
+open post; CANDIDATES_MAX of them, each council's most pressing and newest
+first, are scored here:
 
 - distance: the rough points (or the areas' centres), as the crow flies;
 - dates: whether the two posts' days overlap (ongoing overlaps anything);
@@ -165,25 +166,37 @@ def _region(local_authority_id: int) -> dict[int, tuple[float, float]]:
 
 
 def candidates(post: Post, *, limit: int = CANDIDATES_MAX, centres=None) -> list[Candidate]:
-    """Open public posts of the mirror kind in the same category, in the post's region:
-    its own area's first, then the most pressing and newest."""
+    """Open public posts of the mirror kind in the same category: the post's own area's
+    first, then its region's other councils, nearest first, each the most pressing and
+    newest first, until `limit`.
+
+    One council at a time, each read from `aid_match_idx` by equality: asked for all of a
+    region's councils at once, SQLite's planner (without statistics) walks the North's
+    posts in order instead, reading thousands to find a few hundred.
+    """
     other = PostKind.OFFER if post.kind == PostKind.NEED else PostKind.NEED
     today = timezone.localdate()
     base = _open(Post.objects.filter(kind=other, category_id=post.category_id)).exclude(pk=post.pk)
     order = ("urgency", "-created_at")
 
-    def rows(queryset, count):
-        return _not_past(
-            map(Candidate._make, queryset.order_by(*order).values_list(*CANDIDATE_FIELDS)[:count]),
-            today,
-        )
+    def rows(area_id: int, count: int) -> list[Candidate]:
+        found = base.filter(local_authority_id=area_id).order_by(*order)
+        return _not_past(map(Candidate._make, found.values_list(*CANDIDATE_FIELDS)[:count]), today)
 
-    own = rows(base.filter(local_authority_id=post.local_authority_id), limit)
-    if len(own) >= limit:
-        return own
+    found = rows(post.local_authority_id, limit)
+    if len(found) >= limit:
+        return found
     centres = centres if centres is not None else _region(post.local_authority_id)
-    others = list(set(centres) - {post.local_authority_id})
-    return own + rows(base.filter(local_authority_id__in=others), limit - len(own))
+    here = centres.get(post.local_authority_id)
+    others = sorted(
+        (area_id for area_id in centres if area_id != post.local_authority_id),
+        key=lambda area_id: _km(here, centres[area_id]) if here else 0.0,
+    )
+    for area_id in others:
+        if len(found) >= limit:
+            break
+        found += rows(area_id, limit - len(found))
+    return found
 
 
 def matches_for(post: Post, *, shown: int = SHOWN) -> list[Scored]:

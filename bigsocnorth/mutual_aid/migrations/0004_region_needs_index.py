@@ -5,17 +5,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0006_home_page_indexes'),
-        ('mutual_aid', '0003_answer_message'),
-        ('places', '0002_load_regions_and_local_authorities'),
+        ("directory", "0006_home_page_indexes"),
+        ("mutual_aid", "0003_answer_message"),
+        ("places", "0002_load_regions_and_local_authorities"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='post',
-            index=models.Index(fields=['kind', 'state', 'status', 'urgency', '-created_at'], name='aid_open_idx'),
+            model_name="post",
+            index=models.Index(
+                fields=["kind", "state", "status", "urgency", "-created_at"], name="aid_open_idx"
+            ),
         ),
     ]
