@@ -651,3 +651,19 @@ def test_the_poster_reads_each_answer_beside_accept_and_nobody_else_does(client,
     assert "I pass the allotment at nine." in client.get(post.get_absolute_url()).content.decode()
     client.force_login(UserFactory())
     assert "I pass the allotment" not in client.get(post.get_absolute_url()).content.decode()
+
+
+def test_a_kind_of_help_is_followed_from_its_list(client, member):
+    from bigsocnorth.mutual_aid.models import AidCategory
+    from bigsocnorth.notifications.selectors import follow_exists
+
+    lifts = AidCategory.objects.get(slug="lifts-and-transport")
+    client.force_login(member)
+    page = client.get(reverse("mutual_aid:post_list"), {"category": lifts.slug}).content.decode()
+    assert 'name="type" value="mutual_aid.category"' in page
+    assert f'name="id" value="{lifts.pk}"' in page
+    client.post(
+        reverse("notifications:follow"),
+        {"type": "mutual_aid.category", "id": lifts.pk, "next": "/help/"},
+    )
+    assert follow_exists(user=member, target=lifts)
