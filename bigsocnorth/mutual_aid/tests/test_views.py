@@ -667,3 +667,11 @@ def test_a_kind_of_help_is_followed_from_its_list(client, member):
         {"type": "mutual_aid.category", "id": lifts.pk, "next": "/help/"},
     )
     assert follow_exists(user=member, target=lifts)
+
+
+def test_the_answer_form_carries_the_safeguarding_guidance_too(client, make_post):
+    post = make_post()
+    client.force_login(UserFactory())
+    text = client.get(post.get_absolute_url()).content.decode()
+    answer_form = text.split('id="answer-title"', 1)[1].split("</section>", 1)[0]
+    assert "Keeping everyone safe" in answer_form
