@@ -210,7 +210,7 @@ def match_request(*, responder, post: Post, message: str, contact: str) -> Match
     try:
         with transaction.atomic():
             # Read again under its lock: closed since the page was shown means no answer.
-            post = Post.objects.select_for_update().select_related("author").get(pk=post.pk)
+            post = Post.objects.select_for_update().get(pk=post.pk)
             _check_takes_answers(post)
             conversation = conversation_start(
                 sender=responder,
