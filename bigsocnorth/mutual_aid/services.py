@@ -189,15 +189,16 @@ def match_request(*, responder, post: Post, message: str, contact: str) -> Match
         raise ValidationError(_("This is your own post."))
     _check_takes_answers(post)
     errors: dict[str, list] = {}
-    for check in (lambda: _message(message), lambda: _contact(contact, required=True)):
-        try:
-            check()
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(field, []).extend(messages)
+    try:
+        message = _message(message)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    try:
+        contact = _contact(contact, required=True)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    message, contact = _message(message), _contact(contact, required=True)
     if Match.objects.filter(post=post, responder=responder, state__in=ACTIVE_MATCH_STATES).exists():
         raise ValidationError(_("You have already answered this post."))
     if rate_limit_hit(
