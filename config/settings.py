@@ -290,6 +290,13 @@ DIRECTORY_IMPORT_DIR = Path(env_str("DIRECTORY_IMPORT_DIR", str(VAR_DIR / "impor
 DIRECTORY_IMPORT_MAX_MB = env_int("DIRECTORY_IMPORT_MAX_MB", 50)
 DIRECTORY_IMPORT_MAX_ROWS = env_int("DIRECTORY_IMPORT_MAX_ROWS", 100_000)
 
+# --- Personal data exports ------------------------------------------------
+# The zip files members download of everything held about them: private (never
+# under MEDIA_ROOT, which is served), shared by the web and worker processes.
+PERSONAL_DATA_EXPORT_DIR = Path(
+    env_str("PERSONAL_DATA_EXPORT_DIR", str(VAR_DIR / "personal-data"))
+).resolve()
+
 # --- Email ----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
 SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)

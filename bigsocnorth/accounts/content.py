@@ -1,5 +1,5 @@
 """What the accounts app contributes to the shared mechanisms: the demo's people, a figure,
-and following a member.
+following a member, and clearing data exports past their time.
 
 Found at start-up by core (see docs/adding-a-content-type.md).
 """
@@ -7,6 +7,7 @@ Found at start-up by core (see docs/adding-a-content-type.md).
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from bigsocnorth.accounts.data_export import data_exports_clear
 from bigsocnorth.accounts.demo import load_people
 from bigsocnorth.accounts.models import Profile
 from bigsocnorth.accounts.permissions import (
@@ -16,6 +17,7 @@ from bigsocnorth.accounts.permissions import (
 from bigsocnorth.accounts.selectors import people_count
 from bigsocnorth.core import sections
 from bigsocnorth.core.demo.registry import register_demo
+from bigsocnorth.core.scheduler import register_job
 from bigsocnorth.notifications import registry as follows
 
 register_demo("people", load=load_people, order=10)
@@ -36,3 +38,5 @@ follows.register(
     queryset=lambda: filter_profiles_visible_to(viewer=None, queryset=Profile.objects.all()),
     check=lambda user, profile: check_profile_follow_permission(user=user, profile=profile),
 )
+# Members' copies of their data are kept a week, then deleted with their files.
+register_job("data_exports_clear", run=data_exports_clear)

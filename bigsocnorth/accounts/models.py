@@ -126,3 +126,68 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class DataExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to be prepared")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Could not be prepared")
+
+
+IN_PROGRESS_EXPORT_STATUSES = (DataExportStatus.QUEUED, DataExportStatus.RUNNING)
+
+
+class DataExport(models.Model):
+    """A copy of everything held about a member, prepared by the task worker as a zip file.
+
+    The file lives under PERSONAL_DATA_EXPORT_DIR (never under MEDIA_ROOT,
+    which is served to anyone), is downloaded only by the member, and is
+    deleted with this row once `expires_at` has passed.
+    """
+
+    ERROR_MAX = 500
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(
+        max_length=10, choices=DataExportStatus.choices, default=DataExportStatus.QUEUED
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The zip's name inside PERSONAL_DATA_EXPORT_DIR: random, never taken from a request.
+    file_name = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What went wrong, in words for the member (the details are in the server's log).
+    error = models.CharField(max_length=ERROR_MAX, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Two clicks or two tabs end with one export being prepared, not two.
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="accounts_one_data_export_in_progress",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.status} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def is_in_progress(self) -> bool:
+        return self.status in IN_PROGRESS_EXPORT_STATUSES
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == DataExportStatus.RUNNING
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == DataExportStatus.READY
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == DataExportStatus.FAILED

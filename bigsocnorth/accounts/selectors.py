@@ -9,12 +9,10 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils import timezone
 
 from bigsocnorth.accounts import permissions
 from bigsocnorth.accounts.models import ApiToken, Profile, User
 from bigsocnorth.accounts.tokens import token_matches, token_parse
-from bigsocnorth.notifications.selectors import notification_export_data
 from bigsocnorth.places import selectors as places_selectors
 from bigsocnorth.places.models import LocalAuthority, Region
 
@@ -74,69 +72,64 @@ def _when(value) -> str | None:
     return value.isoformat() if value else None
 
 
-def user_export_data(*, user: User) -> dict[str, Any]:
-    """Everything the site holds about a person's account, for "Download your data".
+def account_export_data(*, user: User) -> dict[str, Any]:
+    """A person's account for their data export: email addresses, role, dates, two-factor
+    state and API tokens (see personal_data.py). Three queries.
 
-    API token secrets are never stored, and their hashes are left out.
+    API tokens are named with their dates only: secrets are never stored, and
+    neither their hashes nor any part of them is exported.
     """
-    profile = (
-        Profile.objects.select_related("home_area")
-        .defer("home_area__boundary")
-        .filter(user=user)
-        .first()
-    )
     two_factor_types = sorted(
         set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     )
-    data: dict[str, Any] = {
-        "format": "bigsocnorth-account-export/1",
-        "exported_at": timezone.now().isoformat(),
-        "site": {"name": settings.SITE_NAME, "url": settings.SITE_URL},
-        "account": {
-            "email": user.email,
-            "email_addresses": [
-                {"email": address.email, "verified": address.verified, "primary": address.primary}
-                for address in user_email_addresses(user=user)
-            ],
-            "role": user.role,
-            "is_active": user.is_active,
-            "date_joined": _when(user.date_joined),
-            "last_login": _when(user.last_login),
-        },
+    return {
+        "email": user.email,
+        "email_addresses": [
+            {"email": address.email, "verified": address.verified, "primary": address.primary}
+            for address in user_email_addresses(user=user)
+        ],
+        "role": user.role,
+        "is_active": user.is_active,
+        "date_joined": _when(user.date_joined),
+        "last_login": _when(user.last_login),
         "two_factor": {
             "enabled": Authenticator.Type.TOTP in two_factor_types,
             "methods": two_factor_types,
         },
-        "profile": None,
         "api_tokens": [
             {
                 "name": token.name,
-                "prefix": token.prefix,
                 "created_at": _when(token.created_at),
                 "last_used_at": _when(token.last_used_at),
                 "revoked_at": _when(token.revoked_at),
             }
             for token in api_token_list_for_user(user=user)
         ],
-        # What they follow, their notifications and how often they want email.
-        "notifications": notification_export_data(user=user),
     }
-    if profile is not None:
-        area = profile.home_area
-        data["profile"] = {
-            "handle": profile.handle,
-            "url": settings.SITE_URL + profile.get_absolute_url(),
-            "display_name": profile.display_name,
-            "pronouns": profile.pronouns,
-            "bio": profile.bio,
-            "home_area": (
-                {"code": area.code, "name": area.name, "slug": area.slug} if area else None
-            ),
-            "links": list(profile.links),
-            "created_at": _when(profile.created_at),
-            "updated_at": _when(profile.updated_at),
-        }
-    return data
+
+
+def profile_export_data(*, user: User) -> dict[str, Any] | None:
+    """A person's profile in their own words, for their data export. One query."""
+    profile = (
+        Profile.objects.select_related("home_area")
+        .defer("home_area__boundary")
+        .filter(user=user)
+        .first()
+    )
+    if profile is None:
+        return None
+    area = profile.home_area
+    return {
+        "handle": profile.handle,
+        "url": settings.SITE_URL + profile.get_absolute_url(),
+        "display_name": profile.display_name,
+        "pronouns": profile.pronouns,
+        "bio": profile.bio,
+        "home_area": ({"code": area.code, "name": area.name, "slug": area.slug} if area else None),
+        "links": list(profile.links),
+        "created_at": _when(profile.created_at),
+        "updated_at": _when(profile.updated_at),
+    }
 
 
 def people_count(*, area=None) -> int:

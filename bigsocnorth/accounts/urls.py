@@ -9,6 +9,11 @@ app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile_edit"),
     path("profile/export/", views.profile_export, name="profile_export"),
+    path(
+        "profile/export/<int:export_id>/download/",
+        views.profile_export_download,
+        name="profile_export_download",
+    ),
     path("profile/delete/", views.profile_delete, name="profile_delete"),
     path("profile/tokens/", views.api_token_create, name="api_token_create"),
     path(

@@ -1,4 +1,4 @@
-"""Pages about people: your profile and account, public profiles, export and deletion."""
+"""Pages about people: your profile and account, public profiles, your data and deletion."""
 
 from __future__ import annotations
 
@@ -8,17 +8,16 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bigsocnorth.accounts import selectors, services
+from bigsocnorth.accounts import data_export, selectors, services
 from bigsocnorth.accounts.forms import AccountDeleteForm, ApiTokenCreateForm, ProfileForm
 from bigsocnorth.accounts.models import ApiToken
 from bigsocnorth.core.markdown import render_markdown
@@ -40,6 +39,9 @@ def _render_profile_edit(request, *, profile, form, token_form) -> HttpResponse:
         "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
         "email_addresses": selectors.user_email_addresses(user=user),
         "has_two_factor": selectors.user_has_two_factor(user=user),
+        "data_exports": data_export.data_export_list_for_user(user=user),
+        "data_export_keep_days": data_export.KEEP_DAYS,
+        "data_exports_per_day": data_export.PER_DAY,
     }
     return render(request, "accounts/profile_edit/index.html", context)
 
@@ -139,13 +141,44 @@ def _area_url(area) -> str | None:
 
 @never_cache
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def profile_export(request):
-    """Everything we hold about your account, as a JSON file to keep."""
-    data = selectors.user_export_data(user=request.user)
-    filename = f"bigsocnorth-my-data-{timezone.localdate().isoformat()}.json"
-    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    """Ask for a copy of everything we hold about you; it is prepared in the background.
+
+    The state of the copy, and its download, are shown in "Your data" on your
+    profile page, where a GET comes back to.
+    """
+    back = redirect(reverse("accounts:profile_edit") + "#your-data")
+    if request.method == "GET":
+        return back
+    try:
+        data_export.data_export_request(user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "We are preparing a copy of your data. It usually takes a few minutes: "
+                "we will tell you when it is ready to download."
+            ),
+        )
+    return back
+
+
+@never_cache
+@login_required
+@require_GET
+def profile_export_download(request, export_id: int):
+    """Your prepared copy, as a zip. Nobody else's, and not after it has expired."""
+    export, path = data_export.data_export_get_for_download(user=request.user, export_id=export_id)
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=data_export.data_export_download_name(export),
+        content_type="application/zip",
+    )
+    response["X-Robots-Tag"] = "noindex"
     return response
 
 

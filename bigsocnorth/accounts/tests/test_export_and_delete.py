@@ -1,8 +1,10 @@
-"""Download your data, and delete your account."""
+"""Download a copy of your data, and delete your account."""
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -12,13 +14,41 @@ from django.core import mail
 from django.urls import reverse
 
 from bigsocnorth.accounts import services
-from bigsocnorth.accounts.models import ApiToken, Profile, Role, User
+from bigsocnorth.accounts.models import ApiToken, DataExport, Profile, Role, User
 from bigsocnorth.accounts.tests.conftest import assert_accessible_page
 
 pytestmark = pytest.mark.django_db
 
 
-def test_export_is_a_json_attachment_with_everything_about_the_account(member_client, member, area):
+@pytest.fixture
+def worker(settings, tmp_path):
+    """Tasks run as soon as they are queued, as the worker would; exports kept in tmp_path."""
+    settings.PERSONAL_DATA_EXPORT_DIR = tmp_path / "personal-data"
+    settings.TASKS = {
+        "default": {
+            "BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "QUEUES": settings.TASK_QUEUES,
+        }
+    }
+
+
+def _exported(client, django_capture_on_commit_callbacks) -> tuple[dict, str]:
+    """Ask for a copy of your data, let the worker prepare it, download it: data.json."""
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:profile_export"))
+    export = DataExport.objects.get()
+    response = client.get(
+        reverse("accounts:profile_export_download", kwargs={"export_id": export.pk})
+    )
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    raw = archive.read("data.json").decode()
+    return json.loads(raw), raw
+
+
+def test_the_export_has_everything_about_the_account(
+    member_client, member, area, worker, django_capture_on_commit_callbacks
+):
     services.profile_update(
         profile=member.profile,
         display_name="Kath",
@@ -32,48 +62,49 @@ def test_export_is_a_json_attachment_with_everything_about_the_account(member_cl
     services.api_token_create(user=member, name="Second")
     EmailAddress.objects.create(user=member, email="old@example.org", verified=False)
 
-    response = member_client.get(reverse("accounts:profile_export"))
+    data, raw = _exported(member_client, django_capture_on_commit_callbacks)
 
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/json"
-    assert response["Content-Disposition"].startswith('attachment; filename="bigsocnorth-my-data-')
-    assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
-    data = json.loads(response.content)
-    assert data["account"]["email"] == member.email
-    assert {address["email"] for address in data["account"]["email_addresses"]} == {
+    assert data["format"] == "bigsocnorth-personal-data/1"
+    account = data["account"]
+    assert account["email"] == member.email
+    assert {address["email"] for address in account["email_addresses"]} == {
         member.email,
         "old@example.org",
     }
-    assert data["account"]["role"] == "member"
-    assert data["account"]["date_joined"]
-    assert data["two_factor"] == {"enabled": False, "methods": []}
+    assert account["role"] == "member"
+    assert account["date_joined"]
+    assert account["two_factor"] == {"enabled": False, "methods": []}
     profile = data["profile"]
     assert profile["display_name"] == "Kath"
     assert profile["pronouns"] == "she/her"
     assert profile["bio"] == "Hello"
     assert profile["home_area"] == {"code": area.code, "name": area.name, "slug": area.slug}
     assert profile["links"] == ["https://kath.example.org"]
-    tokens = {entry["name"]: entry for entry in data["api_tokens"]}
+    tokens = {entry["name"]: entry for entry in account["api_tokens"]}
     assert set(tokens) == {"Map script", "Second"}
     assert tokens["Map script"]["revoked_at"]
     assert tokens["Second"]["revoked_at"] is None
-    raw = response.content.decode()
+    # Names and dates only: no part of a token is in the copy.
+    assert set(tokens["Second"]) == {"name", "created_at", "last_used_at", "revoked_at"}
     assert secret not in raw
+    assert f"bsn_{token.prefix}" not in raw
     for stored in ApiToken.objects.values_list("key_hash", flat=True):
         assert stored not in raw
     assert "password" not in raw
 
 
-def test_export_says_when_two_factor_is_on(member_client, member):
+def test_the_export_says_when_two_factor_is_on(
+    member_client, member, worker, django_capture_on_commit_callbacks
+):
     totp_auth.TOTP.activate(member, totp_auth.generate_totp_secret())
 
-    data = member_client.get(reverse("accounts:profile_export")).json()
+    data, _raw = _exported(member_client, django_capture_on_commit_callbacks)
 
-    assert data["two_factor"] == {"enabled": True, "methods": ["totp"]}
+    assert data["account"]["two_factor"] == {"enabled": True, "methods": ["totp"]}
 
 
-def test_export_needs_logging_in(client, db):
-    response = client.get(reverse("accounts:profile_export"))
+def test_asking_for_an_export_needs_logging_in(client, db):
+    response = client.post(reverse("accounts:profile_export"))
 
     assert response.status_code == 302
     assert response.url.startswith(reverse("account_login"))

@@ -21,6 +21,7 @@ from django.db import connection, models, transaction
 from django.template import Template
 from django.utils.translation import gettext_lazy as _
 
+from bigsocnorth.accounts.personal_data import part_covering
 from bigsocnorth.accounts.tests.factories import UserFactory
 from bigsocnorth.core import sections
 from bigsocnorth.core.navigation import menu_items
@@ -64,6 +65,8 @@ def test_every_content_type_is_registered_everywhere_it_must_be(model):
     registered = moderation_registry.registered_type_for(model)
     assert registered is not None, f"{model.__name__} is not registered with moderation"
     assert hasattr(model, registered.title_attr)
+    # What people contribute, parts included, is in their data export (UK GDPR right of access).
+    assert part_covering(model) is not None, f"{model.__name__} has no personal-data collector"
     if registered.part_of:
         # A part (a timeline entry, a reply) shows on its parent's page: the
         # parent is registered content, and the part links to its place there.

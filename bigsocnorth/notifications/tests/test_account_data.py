@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.urls import reverse
 
 from bigsocnorth.accounts import services as account_services
+from bigsocnorth.accounts.personal_data import collect_personal_data
 from bigsocnorth.notifications import services
 from bigsocnorth.notifications.models import (
     DigestDelivery,
@@ -28,7 +28,7 @@ def test_the_export_has_follows_notifications_and_the_email_preference(
     services.notify(recipients=[member], kind="test.hello", message="Hello", url="/areas/")
     client.force_login(member)
 
-    data = client.get(reverse("accounts:profile_export")).json()["notifications"]
+    data = collect_personal_data(user=member)[0]["notifications"]
 
     assert data["email_frequency"] == "weekly"
     follows = {follow["type"]: follow for follow in data["follows"]}
@@ -46,7 +46,7 @@ def test_the_export_has_follows_notifications_and_the_email_preference(
 
 def test_the_export_of_someone_who_never_chose_shows_the_default(client, member):
     client.force_login(member)
-    data = client.get(reverse("accounts:profile_export")).json()["notifications"]
+    data = collect_personal_data(user=member)[0]["notifications"]
     assert data == {"email_frequency": "daily", "follows": [], "notifications": []}
 
 
