@@ -57,7 +57,9 @@ def _endpoint(path: str, method: str, operation: dict) -> dict[str, Any]:
         "parameters": parameters,
         "has_body": "requestBody" in operation,
         "responses": responses,
-        "needs_login": bool(operation.get("security")),
+        # An empty requirement among the choices: anyone may call it (and a
+        # token or the session shows the caller their own things too).
+        "needs_login": bool(operation.get("security")) and {} not in operation["security"],
     }
 
 

@@ -6,11 +6,15 @@ identified by their ONS GSS codes; money is in pence (exact) and in pounds.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from bigsocnorth.core.feeds import absolute_url
 from bigsocnorth.core.pagecache import cached_for_visitors
@@ -22,6 +26,16 @@ from bigsocnorth.cuts.selectors import CutFilters
 from bigsocnorth.moderation.permissions import is_public
 
 router = Router(tags=["threats and cuts"])
+
+
+def _calendar_day(value):
+    """Only YYYY-MM-DD, as documented: pydantic would read a number as seconds since 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("date_format", "Give a date as YYYY-MM-DD, e.g. 2026-04-01.")
+    return value
+
+
+Day = Annotated[date | None, BeforeValidator(_calendar_day)]
 
 STATE_PATTERN = "^(" + "|".join(["open", "stopped", *CutState.values]) + ")?$"
 
@@ -155,8 +169,8 @@ def cut_list(
         "", pattern=STATE_PATTERN, description="A state, or open, stopped or carried-out."
     ),
     verification: str = Query("", pattern="^(unverified|evidence|verified|disputed)?$"),
-    decision_from: date | None = Query(None, description="Decision due on or after (YYYY-MM-DD)."),  # noqa: B008
-    decision_to: date | None = Query(None, description="Decision due on or before (YYYY-MM-DD)."),  # noqa: B008
+    decision_from: Day = Query(None, description="Decision due on or after (YYYY-MM-DD)."),  # noqa: B008
+    decision_to: Day = Query(None, description="Decision due on or before (YYYY-MM-DD)."),  # noqa: B008
     money_at_least: int | None = Query(
         None, ge=0, le=10_000_000_000, description="Pounds a year, at least."
     ),

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 from ninja.decorators import decorate_view
 from ninja.errors import HttpError
+from pydantic import ConfigDict
 
 from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.mapping import selectors
@@ -23,7 +24,17 @@ class MapProblem(Schema):
     errors: dict[str, str] = {}
 
 
+def _viewport_required(schema: dict) -> None:
+    """The document says what the query needs: a box and a zoom. They are checked by
+    check_map_query, so that a missing one gets the same 400 and message as a bad one."""
+    schema["required"] = ["bbox", "zoom"]
+    schema["properties"]["bbox"]["minLength"] = 7
+    schema["properties"]["zoom"]["minLength"] = 1
+
+
 class MapParams(Schema):
+    model_config = ConfigDict(json_schema_extra=_viewport_required)
+
     bbox: str = Field("", description="west,south,east,north in degrees (required)")
     zoom: str = Field("", description="Map zoom, 0 to 18 (required).")
     layer: list[str] = Field(default_factory=list, description="Layer keys; repeat for several.")

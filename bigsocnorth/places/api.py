@@ -145,8 +145,10 @@ class AreaOutlineCollection(Schema):
 # Declared before /areas/{slug}, which would otherwise take "outlines" for a slug.
 @router.get(
     "/areas/outlines",
-    response={200: AreaOutlineCollection, 304: None},
+    response={200: AreaOutlineCollection, 304: None, 404: Message},
     url_name="places_area_outlines",
+    # GeoJSON's own media type (RFC 7946), as the answer is sent.
+    openapi_extra={"x-media-type": "application/geo+json"},
     summary="The outlines of every local authority of the North, in one GeoJSON document",
 )
 def area_outlines(request: HttpRequest):

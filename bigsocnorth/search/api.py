@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.decorators import decorate_view
+from pydantic import ConfigDict
 
 from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.search import selectors
@@ -18,7 +19,16 @@ from bigsocnorth.search.query import SEARCH_QUERY_MAX_LENGTH, SEARCH_QUERY_MAX_W
 router = Router(tags=["search"])
 
 
+def _words_required(schema: dict) -> None:
+    """The document says a search needs words; check_search_input checks them, so that
+    missing words get the same 400 and message as words that cannot be searched."""
+    schema["required"] = ["q"]
+    schema["properties"]["q"]["minLength"] = 1
+
+
 class SearchIn(Schema):
+    model_config = ConfigDict(json_schema_extra=_words_required)
+
     q: str = Field(
         "",
         description=(

@@ -104,7 +104,7 @@ def test_described_in_openapi(client):
     assert {parameter["name"] for parameter in operation["parameters"]} == {
         "q", "type", "category", "area", "page",
     }  # fmt: skip
-    assert set(operation["responses"]) == {"200", "400"}
+    assert set(operation["responses"]) == {"200", "400", "422"}
     page = schema["components"]["schemas"]["SearchPage"]["properties"]
     assert "misspelt words" in page["did_you_mean"]["description"]
 
