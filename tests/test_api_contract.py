@@ -16,6 +16,7 @@ the site fetch a link.
 
 from __future__ import annotations
 
+import logging
 import re
 import socket
 from datetime import timedelta
@@ -213,9 +214,36 @@ def api_schema(existing, wsgi_app, request):
     return schemathesis.openapi.from_wsgi(OPENAPI, wsgi_app, config=CONFIG)
 
 
+# Every token secret made in this file, for the last test to look for in the logs.
+SECRETS: list[str] = []
+
+
+class KeptRecords(logging.Handler):
+    def __init__(self):
+        super().__init__(level=logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record):
+        self.lines.append(logging.Formatter().format(record))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def every_log_line():
+    """Everything any logger says during the whole run, down to DEBUG."""
+    handler = KeptRecords()
+    root = logging.getLogger()
+    level = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield handler
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
 @pytest.fixture
 def token_secret(existing) -> str:
     _token, secret = account_services.api_token_create(user=UserFactory(), name="Contract test")
+    SECRETS.append(secret)
     return secret
 
 
@@ -255,3 +283,29 @@ def test_what_exists_is_answered_as_documented(api_schema, existing, token_secre
         for headers in ({}, {"Authorization": f"Bearer {token_secret}"}):
             response = case.call_and_validate(headers=headers)
             assert response.status_code == 200, (path, response.text[:300])
+
+
+def test_no_credential_reaches_the_logs(every_log_line, client, token_secret, settings):
+    """Last in the file: after the whole run, and after malformed headers carrying a
+    real token, sent with DEBUG on (when ninja would log an unexpected header)."""
+    settings.DEBUG = True
+    headers = [
+        f"Basic {token_secret}",
+        token_secret,
+        f"Token {token_secret}",
+        f"Bearer {token_secret} {token_secret}",
+        f"bearer{token_secret}",
+    ]
+    answers = [
+        client.get(path, HTTP_AUTHORIZATION=header).status_code
+        for path in ("/api/v1/me", "/api/v1/stories")
+        for header in headers
+    ]
+
+    logged = "\n".join(every_log_line.lines)
+    assert every_log_line.lines  # the handler did hear the run
+    assert token_secret in SECRETS
+    for secret in SECRETS:
+        assert secret not in logged
+        assert secret[-12:] not in logged  # nor the secret part alone
+    assert set(answers) == {401}
