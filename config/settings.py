@@ -220,6 +220,9 @@ CACHES["pieces"] = {
 # --- Background work ------------------------------------------------------
 TASK_QUEUES = ["default", "email"]
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+# A task worker not heard from for this long is taken for dead, and the tasks it was
+# running are queued again (core/tasks_recovery.py).
+TASK_WORKER_LOST_SECONDS = 30
 
 # --- Accounts -------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

@@ -19,6 +19,11 @@ class CoreConfig(AppConfig):
 
         register_job("database_checkpoint", run=wal_checkpoint)
 
+        # Tasks whose worker died mid-run are queued again (core/tasks_recovery.py).
+        from bigsocnorth.core.tasks_recovery import tasks_recovery_run
+
+        register_job("tasks_recovery", run=tasks_recovery_run)
+
         # Any write to the platform's own models makes kept pages out of date.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 

@@ -56,7 +56,7 @@ class Command(BaseCommand):
         if reload:
             web = [python, "manage.py", "runserver", f"{host}:{port}"]
         worker = [
-            python, "manage.py", "db_worker",
+            python, "manage.py", "task_worker",
             "--queue-name", "*",
             "--reload" if reload else "--no-reload",
             "--interval", "1",
