@@ -32,10 +32,13 @@ RUN_ENV := $(PRODUCTION_ENV) SERVE_MEDIA=true SERVE_DEMO_FEEDS=true REQUIRE_STAF
 VENDOR := bigsocnorth/static/vendor
 STATIC_SOURCES := $(shell find bigsocnorth -path '*/static/*' -type f -not -path '$(VENDOR)/*' 2>/dev/null)
 
-.PHONY: help run dev test setup lint format bench backup migrate demo browser-deps clean
+.PHONY: help run run-scaled dev test setup lint format bench backup migrate demo browser-deps \
+	scaled-services clean
 
 help:
 	@echo "make run     set everything up, load demo data on the first run, serve on http://$(HOST):$(PORT)"
+	@echo "make run-scaled  the same as production runs it: nginx, three app processes,"
+	@echo "             PostgreSQL, Redis, two task workers and the scheduler (docs/operations.md)"
 	@echo "make dev     the same with DEBUG on, reloading when the code changes"
 	@echo "make test    set everything up, then lint, migration check and the whole test suite"
 	@echo "make bench   run the benchmarks in bench/ (by hand, never in the test suite)"
@@ -92,6 +95,16 @@ dev: demo
 browser-deps:
 	@scripts/ensure-chromium
 
+scaled-services:
+	@scripts/ensure-scaled-services
+
+# Production's shape on one machine (bigsocnorth/core/scaled.py): PostgreSQL of
+# its own under var/scaled/ (or DATABASE_URL), Redis (or REDIS_URL), nginx on
+# $(PORT) in front of three app processes, two task workers and the scheduler.
+run-scaled: setup scaled-services
+	$(PRODUCTION_ENV) SERVE_DEMO_FEEDS=true REQUIRE_STAFF_TWO_FACTOR=false \
+		$(BIN)/python manage.py serve_scaled --host "$(HOST)" --port "$(PORT)"
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -100,7 +113,7 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test: lint browser-deps
+test: lint browser-deps scaled-services
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	@echo "==> Test suite on SQLite"
 	env -u DATABASE_URL $(PYTEST)

@@ -188,9 +188,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
+    # With several app processes (make run-scaled, production), rate limits,
+    # throttles, sessions and the content version live in Redis, shared by all.
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                # A Redis that restarts or is briefly away must not fail
+                # requests: a read is a miss, a write is skipped and logged.
+                # Rate limits then let requests through until it is back
+                # (core/ratelimit.py), and sessions are read from the database.
+                "IGNORE_EXCEPTIONS": True,
+                "SOCKET_CONNECT_TIMEOUT": 0.5,
+                "SOCKET_TIMEOUT": 0.5,
+            },
+        }
     }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Sessions are read from Redis and written through to the database, so
+    # a restart of Redis (which need not keep anything on disk) signs nobody out.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     # Shared by the web and worker processes (rate limits must be), no extra service.
     CACHES = {
@@ -273,6 +291,9 @@ NEW_MEMBER_REVIEW_COUNT = env_int("NEW_MEMBER_REVIEW_COUNT", 3)
 FLAG_HIDE_THRESHOLD = env_int("FLAG_HIDE_THRESHOLD", 3)
 
 # --- Notifications --------------------------------------------------------
+# Seconds between two ticks of the scheduler (core/scheduler.py); each job runs
+# once a tick, however many schedulers run.
+SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 60)
 # Daily digests go out from this hour (Europe/London); weekly ones on this day.
 DIGEST_HOUR = env_int("DIGEST_HOUR", 8)
 if not 0 <= DIGEST_HOUR <= 23:
@@ -341,7 +362,7 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATICFILES_DIRS = [BASE_DIR / "bigsocnorth" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))

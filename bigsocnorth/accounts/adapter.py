@@ -46,6 +46,15 @@ class AccountAdapter(DefaultAccountAdapter):
             )
         return user
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth counts failed logins per "site domain:login", and without the
+        # sites framework the domain is the request's Host header: a guesser
+        # could then spread attempts over every allowed host name (or app
+        # processes reached on their own ports) and get five for each. The
+        # count is per account, whichever host the request names.
+        login = credentials.get("email", credentials.get("username", "")).lower()
+        return f"login:{login}"
+
     def send_mail(self, template_prefix, email, context):
         # Emails are rendered without the template context processors'
         # guarantees (for example from the worker), so name the site here.

@@ -8,10 +8,13 @@ shares, so a flood spread over processes is still one count.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 
 from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+
+logger = logging.getLogger(__name__)
 
 
 def client_address(request) -> str:
@@ -42,4 +45,9 @@ def rate_limit_hit(*, action: str, who: str, limit: int, per_seconds: int) -> bo
     except ValueError:  # expired between add and incr
         cache.add(key, 1, timeout=per_seconds + 5)
         count = 1
+    if count is None:
+        # The shared cache is away (Redis restarting: settings, IGNORE_EXCEPTIONS):
+        # let the request through rather than refuse everyone until it is back.
+        logger.warning("Rate limit %r not counted: the shared cache did not answer", action)
+        return False
     return count > limit

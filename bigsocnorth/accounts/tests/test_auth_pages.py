@@ -272,3 +272,27 @@ def test_logging_in_with_two_factor_asks_for_the_code(client, password):
 
     assert response.status_code == 302
     assert client.session["_auth_user_id"] == str(person.pk)
+
+
+def test_failed_logins_count_per_account_whatever_host_the_request_names(
+    client, member, password, settings
+):
+    # Every name the site answers to counts towards the same five failures.
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1", "www.example.org"]
+    hosts = ["testserver", "localhost", "127.0.0.1", "www.example.org", "localhost"]
+    for host in hosts:
+        response = client.post(
+            reverse("account_login"),
+            {"login": member.email, "password": "guess-again-123"},
+            HTTP_HOST=host,
+        )
+        assert "Too many failed attempts" not in response.content.decode()
+
+    response = client.post(
+        reverse("account_login"),
+        {"login": member.email, "password": password},
+        HTTP_HOST="www.example.org",
+    )
+
+    assert "Too many failed attempts to log in. Wait a few minutes" in response.content.decode()
+    assert "_auth_user_id" not in client.session

@@ -39,3 +39,24 @@ def test_the_command_ticks_once_and_prints_what_was_done(jobs, capsys):
 def test_the_platform_registers_its_jobs():
     names = {job.name for job in scheduler.scheduled_jobs()}
     assert {"digests", "news_feeds"} <= names
+
+
+def test_a_tick_of_a_job_is_claimed_once_however_many_schedulers_run(jobs, settings):
+    settings.SCHEDULER_TICK_SECONDS = 60
+    job = scheduler.ScheduledJob(name="claimed", run=lambda: [])
+    at = 1_800_000_030.0  # half way through a tick
+
+    tick = int(at // 60)
+    assert jobs.tick_claim(job, at=at) == (tick, True)
+    assert jobs.tick_claim(job, at=at + 20) == (tick, False)  # the same tick, another scheduler
+    assert jobs.tick_claim(job, at=at + 60) == (tick + 1, True)  # the next tick
+
+
+def test_a_claiming_tick_skips_a_job_another_scheduler_ran(jobs, settings):
+    settings.SCHEDULER_TICK_SECONDS = 3600  # both calls fall in one tick
+    ran = []
+    jobs.register_job("once", run=lambda: ran.append("once") or ["once ran"])
+
+    assert jobs.scheduler_tick(claim=True) == ["once ran"]
+    assert jobs.scheduler_tick(claim=True) == []  # a second scheduler, same tick
+    assert ran == ["once"]

@@ -2,14 +2,17 @@
 
 django.tasks has no scheduler: `manage.py serve` starts this beside the web
 server and the task worker. Several of these (one per machine) may run at
-once: every job claims its own work, so nothing is done twice.
+once: each tick of a job is claimed in the shared cache, and every job claims
+its own work, so nothing is done twice (core/scheduler.py).
 """
 
 from __future__ import annotations
 
+import logging
 import signal
 import time
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
@@ -21,11 +24,19 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--interval", type=float, default=60.0, help="Seconds between ticks (default 60)."
+            "--interval",
+            type=float,
+            default=None,
+            help="Seconds between ticks (default SCHEDULER_TICK_SECONDS, 60).",
         )
         parser.add_argument("--once", action="store_true", help="Tick once, and stop.")
 
-    def handle(self, *args, interval, once, **options):
+    def handle(self, *args, interval, once, verbosity, **options):
+        if interval is None:
+            interval = settings.SCHEDULER_TICK_SECONDS
+        if verbosity >= 2:
+            # Which scheduler ran which job in which tick: see core/scheduler.py.
+            logging.getLogger("bigsocnorth.core.scheduler").setLevel(logging.DEBUG)
         stopping = False
 
         def stop(signum, frame):
@@ -37,7 +48,7 @@ class Command(BaseCommand):
         }
         try:
             while not stopping:
-                for line in scheduler_tick():
+                for line in scheduler_tick(claim=not once):
                     self.stdout.write(line)
                 if once:
                     break
