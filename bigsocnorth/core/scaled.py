@@ -83,7 +83,10 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 def program(name: str, *extra_dirs: str) -> str:
     """The path of an installed program, or DeploymentError saying how to get it."""
-    found = shutil.which(name, path=os.pathsep.join([os.environ.get("PATH", ""), *extra_dirs]))
+    found = shutil.which(name) or next(
+        (str(Path(folder) / name) for folder in extra_dirs if (Path(folder) / name).exists()),
+        None,
+    )
     if not found:
         raise DeploymentError(
             f"{name} was not found. `make run-scaled` installs it "
