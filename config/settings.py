@@ -43,6 +43,10 @@ if not SECRET_KEY and _secret_key_file:
         SECRET_KEY = Path(_secret_key_file).read_text().strip()
     except OSError as error:
         raise ImproperlyConfigured(f"SECRET_KEY_FILE cannot be read: {error}") from None
+# Keys used before the current one, newest first, comma-separated: what they
+# signed (sessions, reply addresses, unsubscribe links) keeps working while
+# they are listed, so a key can be changed without logging everyone out.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 if PRODUCTION:
     if len(SECRET_KEY) < 50:

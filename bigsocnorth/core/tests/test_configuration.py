@@ -131,6 +131,26 @@ def test_production_reads_the_secret_key_from_a_file(tmp_path):
     assert "SECRET_KEY_FILE cannot be read" in result.stderr
 
 
+def test_what_an_old_key_signed_still_holds_while_it_is_a_fallback(tmp_path):
+    old_key, new_key = secrets.token_urlsafe(60), secrets.token_urlsafe(60)
+    sign = "from django.core import signing; print(signing.dumps('still signed in'))"
+    signed = _manage("shell", "-c", sign, env=_production_env(tmp_path, SECRET_KEY=old_key))
+    assert signed.returncode == 0, signed.stderr
+    token = signed.stdout.strip().splitlines()[-1]
+    check = f"from django.core import signing; print(signing.loads({token!r}))"
+
+    kept = _manage(
+        "shell", "-c", check,
+        env=_production_env(tmp_path, SECRET_KEY=new_key, SECRET_KEY_FALLBACKS=old_key),
+    )  # fmt: skip
+    assert kept.returncode == 0, kept.stderr
+    assert kept.stdout.strip().splitlines()[-1] == "still signed in"
+
+    dropped = _manage("shell", "-c", check, env=_production_env(tmp_path, SECRET_KEY=new_key))
+    assert dropped.returncode != 0
+    assert "BadSignature" in dropped.stderr
+
+
 def test_production_over_plain_http_keeps_cookies_and_redirects_off(tmp_path):
     """`make run`: production mode on the local address, where there is no HTTPS."""
     env = _production_env(tmp_path, SITE_URL="http://127.0.0.1:8000")
