@@ -14,6 +14,11 @@ class AccountsConfig(AppConfig):
 
         from django.db.models.signals import post_delete
 
+        from bigsocnorth.accounts.sessions import expired_sessions_clear
+        from bigsocnorth.core.scheduler import register_job
+
+        register_job("sessions_clear", run=expired_sessions_clear)
+
         from bigsocnorth.accounts.data_export import data_export_file_forget
         from bigsocnorth.accounts.models import DataExport
 
