@@ -81,16 +81,14 @@ migrate: setup
 demo: setup
 	$(BIN)/python manage.py prepare --demo-data
 
-# The demo's news feeds are served by this site itself, on 127.0.0.1, which the
-# feed fetcher refuses unless it is allowed (docs/stories.md). An environment
-# that sets FETCH_ALLOWED_NETWORKS, even to nothing, keeps its own value.
+# The demo's news feeds are served by this site itself, at SITE_URL/demo/feeds/;
+# with SERVE_DEMO_FEEDS on, the feed fetcher may reach exactly that and nothing
+# else on this machine (docs/stories.md).
 run: demo
-	$(RUN_ENV) FETCH_ALLOWED_NETWORKS="$${FETCH_ALLOWED_NETWORKS-127.0.0.1/32}" \
-		$(BIN)/python manage.py serve --host "$(HOST)" --port "$(PORT)"
+	$(RUN_ENV) $(BIN)/python manage.py serve --host "$(HOST)" --port "$(PORT)"
 
 dev: demo
-	FETCH_ALLOWED_NETWORKS="$${FETCH_ALLOWED_NETWORKS-127.0.0.1/32}" \
-		$(BIN)/python manage.py serve --reload --host "$(HOST)" --port "$(PORT)"
+	$(BIN)/python manage.py serve --reload --host "$(HOST)" --port "$(PORT)"
 
 browser-deps:
 	@scripts/ensure-chromium

@@ -398,6 +398,28 @@ try:
     FETCH_ALLOWED_NETWORKS = [ipaddress.ip_network(net) for net in FETCH_ALLOWED_NETWORKS]
 except ValueError as error:
     raise ImproperlyConfigured(f"FETCH_ALLOWED_NETWORKS: {error}") from None
+# Exact addresses core.fetch may reach although their host is not public: the
+# scheme, host, port and start of the path (http://10.0.0.5:8080/feeds/), and
+# nothing else on that host. While SERVE_DEMO_FEEDS is on, the demo's feeds on
+# this site (SITE_URL/demo/feeds/) are let through the same way, so `make run`
+# needs neither setting (core.fetch.allowed_url_prefixes).
+FETCH_ALLOWED_URLS = env_list("FETCH_ALLOWED_URLS")
+for _allowed_url in FETCH_ALLOWED_URLS:
+    _parts = urlsplit(_allowed_url)
+    try:
+        _parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"FETCH_ALLOWED_URLS: {_allowed_url!r}: {error}") from None
+    if _parts.scheme not in ("http", "https") or not _parts.hostname or "@" in _parts.netloc:
+        raise ImproperlyConfigured(
+            f"FETCH_ALLOWED_URLS: {_allowed_url!r} is not an http:// or https:// address "
+            "with a host (and no user name)."
+        )
+    if _parts.query or _parts.fragment:
+        raise ImproperlyConfigured(
+            f"FETCH_ALLOWED_URLS: {_allowed_url!r} has a query or fragment; give the start "
+            "of the path only."
+        )
 
 # The demo's invented news sites' feeds, served by this site at /demo/feeds/
 # (stories/demo_feed_views.py): on for `make run` and development only.

@@ -13,6 +13,11 @@ forgery). So every hop of a fetch is checked before any connection is made:
   real name still travels in the Host header and in TLS (SNI and certificate
   checks), so virtual hosts and HTTPS work as usual;
 - redirects are followed by hand, each one checked the same way;
+- a few exact addresses may be let through although their host is not
+  public (FETCH_ALLOWED_URLS, and the demo's own news feeds when this site
+  serves them): the scheme, host, port and start of the path must all match,
+  on every hop, so nothing else on that host (another port, another path,
+  a redirect elsewhere) is reached through them;
 - time and size are capped: an overall deadline across all hops and the body,
   and the body is streamed and abandoned as soon as it is too big.
 
@@ -23,6 +28,7 @@ the site in plain words, so they can be shown next to the form field.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -46,6 +52,12 @@ USER_AGENT = "BigSocNorth-fetcher/1.0 (link previews and feeds)"
 # Headers that must not follow a redirect to another site.
 PRIVATE_HEADERS = {"authorization", "cookie", "proxy-authorization"}
 _REDIRECTED_ELSEWHERE = "The site redirected to an address we cannot use."
+# Where this site serves the demo's news feeds (stories.demo_feed_views) when
+# SERVE_DEMO_FEEDS is on; the fetcher may then reach exactly SITE_URL + this.
+DEMO_FEEDS_PATH = "/demo/feeds/"
+# What may follow an allowed address's path: plain names, no "." or ".."
+# segments and no percent-escapes, which a server could turn into either.
+_ALLOWED_PATH_REST = re.compile(r"(?:[A-Za-z0-9_~-][A-Za-z0-9._~-]*/?)*")
 
 # Ranges Python's ipaddress flags as global (or not precisely enough), named so
 # the refusal can say which one it was.
@@ -100,6 +112,7 @@ def fetch(
     headers: Mapping[str, str] | None = None,
     resolve: Resolver | None = None,
     allowed_networks: Iterable[IPNetwork] | None = None,
+    allowed_urls: Iterable[str] | None = None,
 ) -> FetchResult:
     """GET a public web address, following up to max_redirects redirects.
 
@@ -111,12 +124,18 @@ def fetch(
     resolve is for tests only: a stand-in for DNS. allowed_networks are
     networks that are let through although they are not public (such as a
     local test server's 127.0.0.2/32); by default the FETCH_ALLOWED_NETWORKS
-    setting, which is empty in production. Production code passes neither.
+    setting, which is empty in production. allowed_urls are exact addresses
+    (scheme, host, port and start of the path) let through although their host
+    is not public; by default `allowed_url_prefixes()`. Production code passes
+    none of these.
     """
     resolve = resolve or resolve_host
     if allowed_networks is None:
         allowed_networks = getattr(settings, "FETCH_ALLOWED_NETWORKS", ())
-    allowed = tuple(allowed_networks)
+    allowed = _Allowed(
+        networks=tuple(allowed_networks),
+        urls=_parsed_prefixes(allowed_url_prefixes() if allowed_urls is None else allowed_urls),
+    )
     deadline = time.monotonic() + timeout
     request_headers = {"User-Agent": USER_AGENT}
     for name, value in (headers or {}).items():
@@ -247,15 +266,20 @@ _LOCAL_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loop
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".lan", ".home.arpa", ".intranet")
 
 
-def url_refusal(url: str, *, allowed_networks: Iterable[IPNetwork] | None = None) -> str | None:
+def url_refusal(
+    url: str,
+    *,
+    allowed_networks: Iterable[IPNetwork] | None = None,
+    allowed_urls: Iterable[str] | None = None,
+) -> str | None:
     """Why a web address a person gives may not be kept as a public link, or None.
 
     Checked without DNS when the address is given (a form, the API): not a
     web address, a password in it, a private or local address written out,
     or a name that only means a local network. What a public name resolves
     to is checked again by `fetch`, every time anything is fetched.
-    `allowed_networks` are let through as in `fetch` (FETCH_ALLOWED_NETWORKS
-    by default, empty in production).
+    `allowed_networks` and `allowed_urls` are let through as in `fetch`
+    (FETCH_ALLOWED_NETWORKS and `allowed_url_prefixes()` by default).
     """
     if allowed_networks is None:
         allowed_networks = getattr(settings, "FETCH_ALLOWED_NETWORKS", ())
@@ -263,6 +287,9 @@ def url_refusal(url: str, *, allowed_networks: Iterable[IPNetwork] | None = None
         parsed = _parse(url)
     except FetchRefused as refused:
         return str(refused)
+    prefixes = allowed_url_prefixes() if allowed_urls is None else allowed_urls
+    if _is_allowed_url(parsed, _parsed_prefixes(prefixes)):
+        return None
     host = parsed.host.lower().rstrip(".")
     try:
         address = ipaddress.ip_address(host)
@@ -275,10 +302,78 @@ def url_refusal(url: str, *, allowed_networks: Iterable[IPNetwork] | None = None
     return address_refusal(address)
 
 
-def _check_and_resolve(url: httpx.URL, *, resolve: Resolver, allowed: tuple) -> IPAddress:
-    """The one address to connect to, after every address of the host was checked."""
+def allowed_url_prefixes() -> list[str]:
+    """The exact addresses the fetcher may reach although their host is not public.
+
+    FETCH_ALLOWED_URLS, and this site's own demo news feeds (SITE_URL followed
+    by /demo/feeds/) while it serves them (SERVE_DEMO_FEEDS): `make run` polls
+    those from itself, and nothing else on its address.
+    """
+    prefixes = list(getattr(settings, "FETCH_ALLOWED_URLS", ()))
+    if getattr(settings, "SERVE_DEMO_FEEDS", False):
+        prefixes.append(settings.SITE_URL.rstrip("/") + DEMO_FEEDS_PATH)
+    return prefixes
+
+
+@dataclass(frozen=True)
+class _AllowedURL:
+    scheme: str
+    host: str
+    port: int
+    path: str  # as given: the address itself, or the folder when it ends with "/"
+
+
+@dataclass(frozen=True)
+class _Allowed:
+    networks: tuple[IPNetwork, ...]
+    urls: tuple[_AllowedURL, ...]
+
+
+def _parsed_prefixes(prefixes: Iterable[str]) -> tuple[_AllowedURL, ...]:
+    parsed = []
+    for prefix in prefixes:
+        url = httpx.URL(prefix)
+        path = url.raw_path.decode("ascii").split("?", 1)[0]
+        parsed.append(
+            _AllowedURL(
+                scheme=url.scheme,
+                host=url.raw_host.decode("ascii").lower(),
+                port=_port(url),
+                path=path,
+            )
+        )
+    return tuple(parsed)
+
+
+def _port(url: httpx.URL) -> int:
+    return url.port or (443 if url.scheme == "https" else 80)
+
+
+def _is_allowed_url(url: httpx.URL, allowed_urls: tuple[_AllowedURL, ...]) -> bool:
+    """Whether url is one of the allowed addresses or under it: the same scheme,
+    host and port, and its path, or that path followed by "/" and plain names."""
+    host = url.raw_host.decode("ascii").lower()
+    path = url.raw_path.decode("ascii").split("?", 1)[0]
+    for allowed in allowed_urls:
+        if (url.scheme, host, _port(url)) != (allowed.scheme, allowed.host, allowed.port):
+            continue
+        folder = allowed.path if allowed.path.endswith("/") else f"{allowed.path}/"
+        if path == allowed.path or (
+            path.startswith(folder) and _ALLOWED_PATH_REST.fullmatch(path[len(folder) :])
+        ):
+            return True
+    return False
+
+
+def _check_and_resolve(url: httpx.URL, *, resolve: Resolver, allowed: _Allowed) -> IPAddress:
+    """The one address to connect to, after every address of the host was checked.
+
+    An allowed address (FETCH_ALLOWED_URLS, the demo feeds) is let through
+    whatever its host resolves to: the connection goes to that host, on that
+    port, for that path, and a redirect from it is checked again from scratch.
+    """
     host = url.raw_host.decode("ascii")  # IDNA-encoded, as DNS and TLS see it
-    port = url.port or (443 if url.scheme == "https" else 80)
+    port = _port(url)
     try:
         addresses = [ipaddress.ip_address(host)]  # a literal address needs no DNS
         literal = True
@@ -289,8 +384,10 @@ def _check_and_resolve(url: httpx.URL, *, resolve: Resolver, allowed: tuple) -> 
             raise FetchFailed(
                 f"We could not find the site {host}. Check the address is spelt correctly."
             ) from None
+    if _is_allowed_url(url, allowed.urls):
+        return addresses[0]
     for address in addresses:
-        if any(address in network for network in allowed):
+        if any(address in network for network in allowed.networks):
             continue
         reason = address_refusal(address)
         if reason is not None:

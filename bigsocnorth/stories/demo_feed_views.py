@@ -17,14 +17,20 @@ from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from bigsocnorth.core.fetch import DEMO_FEEDS_PATH
+
 DEMO_FEEDS_DIR = Path(__file__).resolve().parent / "demo_feeds"
 DEMO_FEED_NAME = re.compile(r"[a-z0-9-]+")
 _ATOM_ROOT = re.compile(rb"^(?:\s|<\?[^>]*\?>|<!--.*?-->)*<feed[\s>]", re.S)
 
 
 def demo_feed_url(feed: str) -> str:
-    """Where this site serves the demo feed `feed` (made from SITE_URL)."""
-    return f"{settings.SITE_URL}/demo/feeds/{feed}.xml"
+    """Where this site serves the demo feed `feed` (made from SITE_URL).
+
+    The fetcher lets exactly this address through while SERVE_DEMO_FEEDS is on
+    (core.fetch.allowed_url_prefixes), and nothing else on this machine.
+    """
+    return f"{settings.SITE_URL}{DEMO_FEEDS_PATH}{feed}.xml"
 
 
 @require_safe
