@@ -271,7 +271,10 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = False
+# Password reset and sign-up answer the same whether or not an address has an
+# account; what differs goes by email to the address itself (a sign-up with a
+# taken address tells its owner someone tried).
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_ADAPTER = "bigsocnorth.accounts.adapter.AccountAdapter"
