@@ -23,7 +23,8 @@ def backup_create(*, directory: Path) -> Path:
     even while the site and the worker keep writing. PostgreSQL uses pg_dump
     in its custom format (one consistent snapshot, restored with pg_restore).
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    # A backup holds everything, members' private details too: for its owner only.
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
     if connection.vendor == "sqlite":
         return _backup_sqlite(target=directory / f"bigsocnorth-{stamp}.sqlite3")
@@ -32,9 +33,19 @@ def backup_create(*, directory: Path) -> Path:
     raise BackupError(f"No backup method for the {connection.vendor} database.")
 
 
+def _private_file(path: Path) -> Path:
+    """Create `path` empty, readable and writable by its owner only, before anything is
+    written into it (a chmod afterwards would leave a moment when others could read it).
+    SQLite and pg_dump write into the file as it is, and keep its mode."""
+    path.unlink(missing_ok=True)
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    path.chmod(0o600)  # in case the umask took more away
+    return path
+
+
 def _backup_sqlite(*, target: Path) -> Path:
     source_path = connection.settings_dict["NAME"]
-    partial = target.with_suffix(".partial")
+    partial = _private_file(target.with_suffix(".partial"))
     source = sqlite3.connect(source_path, timeout=30)
     try:
         destination = sqlite3.connect(partial)
@@ -63,7 +74,7 @@ def _backup_postgresql(*, target: Path) -> Path:
     env = dict(os.environ)
     if db.get("PASSWORD"):
         env["PGPASSWORD"] = db["PASSWORD"]
-    partial = target.with_suffix(".partial")
+    partial = _private_file(target.with_suffix(".partial"))
     command = [
         pg_dump,
         "--format=custom",
