@@ -297,6 +297,21 @@ NEW_MEMBER_REVIEW_COUNT = env_int("NEW_MEMBER_REVIEW_COUNT", 3)
 # Open flags from this many different people hide content until a moderator looks.
 FLAG_HIDE_THRESHOLD = env_int("FLAG_HIDE_THRESHOLD", 3)
 
+# --- Rate limits ----------------------------------------------------------
+# How much one member may add (stories, topics and replies, gatherings, cuts and
+# their updates, directory entries, needs and offers, all counted together),
+# so a flood waits instead of filling the review queue. Counted for what people
+# do through the site (web requests), in the shared cache; moderators are not
+# limited, nor is what the operator runs (bigsocnorth/moderation/limits.py).
+CONTENT_PER_HOUR = env_int("CONTENT_PER_HOUR", 30)
+CONTENT_PER_DAY = env_int("CONTENT_PER_DAY", 200)
+# Links shared an hour (a story from elsewhere, a cut's evidence), per member
+# and per address: each one makes the site fetch another site's page.
+LINK_SHARES_PER_HOUR = env_int("LINK_SHARES_PER_HOUR", 20)
+# Link previews the task worker fetches for one member an hour (retries too);
+# past it a link keeps no preview until the hour is over.
+LINK_FETCHES_PER_HOUR = env_int("LINK_FETCHES_PER_HOUR", 30)
+
 # --- Notifications --------------------------------------------------------
 # Seconds between two ticks of the scheduler (core/scheduler.py); each job runs
 # once a tick, however many schedulers run.

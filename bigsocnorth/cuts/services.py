@@ -23,7 +23,7 @@ from bigsocnorth.cuts.evidence import evidence_checked, evidence_save, stored_fi
 from bigsocnorth.cuts.fields import check_cut_fields
 from bigsocnorth.cuts.models import Confirmation, Cut, Evidence, TimelineEntry
 from bigsocnorth.cuts.permissions import can_edit_cut, can_moderate_cuts
-from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation import lifecycle, limits
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.permissions import is_public
@@ -94,15 +94,26 @@ def _checked_email(address) -> str:
     return address
 
 
-def cut_report(*, author, values: dict, links=(), documents=(), reporter_email: str = "") -> Cut:
+def cut_report(
+    *,
+    author,
+    values: dict,
+    links=(),
+    documents=(),
+    reporter_email: str = "",
+    address: str = "",
+) -> Cut:
     """A new report of a threat or a cut, with its first timeline entry and its evidence.
 
     A visitor's report (no author) always goes to review; a member's follows
     the lifecycle (trusted members publish at once). `reporter_email` is a
-    visitor's address to be told when it is published, once confirmed.
+    visitor's address to be told when it is published, once confirmed. Its
+    links count against the author's and the `address`'s limits on sharing
+    links (`_links_count`).
     """
     reporter_email = _checked_email(reporter_email) if author is None else ""
     fields, evidence = _checked_report(values, links, documents)
+    _links_count(evidence, author=author, address=address)
     place = fields.pop("place")
     state = fields.pop("state")
     cut = Cut(
@@ -212,6 +223,13 @@ def _check_entry(*, cut: Cut, kind: str, state: str, happened_on, text: str, res
     }
 
 
+def _links_count(evidence, *, author, address: str) -> None:
+    """Each link is fetched for its preview, so links count as shared links
+    (moderation/limits.py): LinkSharesRateLimited, shown beside the links."""
+    shared = sum(1 for item in evidence if item.url)
+    limits.link_shares_count(member=author, address=address, links=shared, field="links")
+
+
 def timeline_entry_add(
     *,
     author,
@@ -224,8 +242,10 @@ def timeline_entry_add(
     author_name_hidden: bool = False,
     links=(),
     documents=(),
+    address: str = "",
 ) -> TimelineEntry:
-    """A member's update to a public cut's timeline, moderated like a report."""
+    """A member's update to a public cut's timeline, moderated like a report; its links
+    count as for `cut_report`."""
     if author is None or not author.is_authenticated:
         raise PermissionDenied(_("Sign in to add to a cut's timeline."))
     if not is_public(cut):
@@ -251,6 +271,7 @@ def timeline_entry_add(
     except ValidationError as error:
         entry_error = error
     _errors(entry_error, evidence_error)
+    _links_count(evidence, author=author, address=address)
 
     def write(stored):
         with transaction.atomic():

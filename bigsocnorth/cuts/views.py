@@ -35,6 +35,7 @@ from bigsocnorth.cuts.forms import (
 from bigsocnorth.cuts.models import Cut
 from bigsocnorth.cuts.permissions import can_add_to_timeline, can_edit_cut, can_moderate_cuts
 from bigsocnorth.cuts.sections import dashboard_url
+from bigsocnorth.moderation import limits
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.places.services import place_from_query
 
@@ -213,10 +214,12 @@ def cut_report(request):
             links=form.links(),
             documents=form.cleaned_data.get("documents") or [],
             reporter_email=email,
+            address=client_address(request),
         )
     except ValidationError as error:
         _add_errors(form, error)
-        return _render_report(request, form, status=400)
+        too_many = isinstance(error, limits.LinkSharesRateLimited)
+        return _render_report(request, form, status=429 if too_many else 400)
     if email:
         _send_email_check(request, cut)
     if anonymous:
@@ -331,9 +334,14 @@ def timeline_add(request, slug: str):
                 author_name_hidden=data.get("author_name_hidden", False),
                 links=form.links(),
                 documents=data.get("documents") or [],
+                address=client_address(request),
             )
         except ValidationError as error:
             _add_errors(form, error)
+            if isinstance(error, limits.LinkSharesRateLimited):
+                return render(
+                    request, "cuts/timeline_add.html", {"cut": cut, "form": form}, status=429
+                )
         else:
             if is_public(entry):
                 messages.success(request, _("Your update is on the timeline."))

@@ -47,6 +47,7 @@ from bigsocnorth.forum.reply_addresses import (
     is_reply_address,
     reply_address_check,
 )
+from bigsocnorth.moderation import limits
 from bigsocnorth.moderation.permissions import is_public
 
 logger = logging.getLogger(__name__)
@@ -383,7 +384,9 @@ def inbound_message_handle(
             address=address,
         )
     try:
-        post = services.post_create(author=user, topic=topic, body=text, by_email=True)
+        # A reply by email counts towards the member's limits like one on the site.
+        with limits.counting():
+            post = services.post_create(author=user, topic=topic, body=text, by_email=True)
     except ValidationError as error:
         if key is not None:
             cache.delete(key)

@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from bigsocnorth.moderation import registry
+from bigsocnorth.moderation import limits, registry
 from bigsocnorth.moderation.changes import FIRST_PUBLICATION_MARK, content_changed
 from bigsocnorth.moderation.models import Status
 
@@ -60,7 +60,16 @@ def initial_status(*, author, review_count: int | None = None, held: bool = Fals
     that mention children or money); moderators' own still publish. Without
     an author (a feed, an import by a moderator's job) it is the caller's to
     decide: see `status_stamp`.
+
+    Every new contribution comes here once, so here it is counted against
+    the author's limits (limits.py): ContentRateLimited, before anything is
+    saved, when they have added a lot in a short time.
     """
+    limits.content_creation_count(author=author)
+    return _status_for(author=author, review_count=review_count, held=held)
+
+
+def _status_for(*, author, review_count: int | None = None, held: bool = False) -> str:
     if author.is_moderator:
         return Status.PUBLISHED
     if held:
@@ -146,8 +155,9 @@ def status_set(obj: Model, status: str, *, hidden_reason: str = "") -> str:
 
 def submit(obj: Model, *, author, held: bool = False) -> str:
     """A draft (or an edit) sent by its author: published at once for trusted members, else
-    to review; `held` as for `initial_status`."""
-    return status_set(obj, initial_status(author=author, held=held))
+    to review; `held` as for `initial_status`. Not counted again against the author's limits
+    (limits.py): new contributions are counted in `initial_status`."""
+    return status_set(obj, _status_for(author=author, held=held))
 
 
 def publish(obj: Model) -> str:

@@ -9,11 +9,17 @@ from django.db import transaction
 from django.tasks import task
 
 from bigsocnorth.core.links import LinkPreview, PreviewError, link_preview, preview_image_fetch
+from bigsocnorth.moderation import limits
 from bigsocnorth.stories.canonical import canonical_key
 from bigsocnorth.stories.models import PreviewState, Story
 from bigsocnorth.stories.services import shared_story_with_address
 
 logger = logging.getLogger(__name__)
+
+TOO_MANY_FETCHES = (
+    "Too many previews were fetched for your links in the last hour, so this one was not. "
+    "Fill in the details yourself, or try again later."
+)
 
 
 @task()
@@ -23,9 +29,19 @@ def linked_story_preview_task(story_id: int) -> str:
 
 
 def linked_story_preview_fill(story_id: int) -> str:
-    story = Story.objects.filter(pk=story_id).first()
+    story = Story.objects.select_related("author").filter(pk=story_id).first()
     if story is None or story.preview_state != PreviewState.FETCHING:
         return "gone" if story is None else story.preview_state
+    if not limits.link_fetch_allowed(member=story.author):
+        # A flood of shares (or of "try again") must not become a flood of fetches.
+        logger.info(
+            "Preview of story %s not fetched: its sharer's fetches for the hour are used up",
+            story.pk,
+        )
+        Story.objects.filter(pk=story.pk, preview_state=PreviewState.FETCHING).update(
+            preview_state=PreviewState.FAILED, preview_error=TOO_MANY_FETCHES
+        )
+        return PreviewState.FAILED
     try:
         preview = link_preview(story.url)
     except PreviewError as error:

@@ -26,7 +26,7 @@ from bigsocnorth.core.tags import tags_check
 from bigsocnorth.core.text import without_control_characters
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.directory.permissions import can_edit_entry
-from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation import lifecycle, limits
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
 from bigsocnorth.moderation.permissions import is_public
@@ -512,14 +512,15 @@ def shared_story_with_address(key: str, *, exclude_pk: int | None = None) -> Sto
     return stories.order_by("pk").first()
 
 
-def linked_story_start(*, author, url: str) -> Story:
+def linked_story_start(*, author, url: str, address: str = "") -> Story:
     """Start sharing a link: a draft with the address, its preview fetched in the
     background (`linked_story_preview_task`).
 
     Raises AlreadyShared when the same story (by canonical address) is here
     already. A person who shares again a link of their own draft gets that draft.
     Other people's drafts do not count: a draft nobody finishes must not stop
-    anyone else sharing the story.
+    anyone else sharing the story. A new share counts against the member's and
+    the `address`'s (where they shared from) limits: LinkSharesRateLimited.
     """
     url, key = check_story_url(url)
     existing = shared_story_with_address(key)
@@ -528,6 +529,7 @@ def linked_story_start(*, author, url: str) -> Story:
     own_draft = Story.objects.filter(canonical_url=key, author=author, status=Status.DRAFT).first()
     if own_draft is not None:
         return own_draft
+    limits.link_shares_count(member=author, address=address, field="url")
     host = key.split("/")[2]
     story = Story(
         author=author,

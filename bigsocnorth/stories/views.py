@@ -24,7 +24,8 @@ from bigsocnorth.core.jsonld import json_ld_script_content
 from bigsocnorth.core.markdown import render_markdown
 from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.pagination import page_number
-from bigsocnorth.moderation import lifecycle
+from bigsocnorth.core.ratelimit import client_address
+from bigsocnorth.moderation import lifecycle, limits
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.places.services import place_from_query
 from bigsocnorth.stories import selectors, services
@@ -338,11 +339,16 @@ def story_share(request):
         if form.is_valid():
             try:
                 story = services.linked_story_start(
-                    author=request.user, url=form.cleaned_data["url"]
+                    author=request.user,
+                    url=form.cleaned_data["url"],
+                    address=client_address(request),
                 )
             except services.AlreadyShared as shared:
                 already = shared.story
                 status = 409
+            except limits.LinkSharesRateLimited as error:
+                _add_errors(form, error)
+                status = 429
             except ValidationError as error:
                 _add_errors(form, error)
                 status = 400

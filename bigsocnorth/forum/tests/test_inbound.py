@@ -215,6 +215,20 @@ def test_a_refused_delivery_can_be_tried_again_once_the_topic_takes_replies(
 # --- Refused -------------------------------------------------------------------------
 
 
+def test_replies_by_email_count_towards_the_members_limit_like_the_sites(
+    topic, ann, address, settings
+):
+    settings.CONTENT_PER_HOUR = 2
+    for number in range(2):
+        assert inbound_message_handle(
+            mail(sender=ann.email, to=address, text=f"Reply {number}")
+        ).posted
+    refused = inbound_message_handle(mail(sender=ann.email, to=address, text="One too many"))
+    assert (refused.result, refused.reason) == (Result.REFUSED, Reason.NOT_ACCEPTED)
+    assert "added a lot in a short time" in refused.detail
+    assert len(replies(topic)) == 2
+
+
 def test_a_reply_from_someone_else_is_refused(topic, ann, address, member):
     for sender in (member.email, "stranger@example.com", "", "not an address"):
         outcome = inbound_message_handle(mail(sender=sender, to=address))
