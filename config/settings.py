@@ -412,9 +412,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 # --- Fetching other sites (link previews, news feeds) ------------------------
-# Networks core.fetch may reach although they are not public, as CIDR ranges.
-# Empty in production. `make run` sets 127.0.0.1/32 so the demo's news feeds,
-# served by this site itself, can be polled (see docs/stories.md).
+# Networks core.fetch may reach although they are not public, as CIDR ranges:
+# every address, port and path in them, so any member's link preview can read
+# what is served there. Empty in production; only for a site whose feeds really
+# live on a private network (see docs/stories.md).
 FETCH_ALLOWED_NETWORKS = env_list("FETCH_ALLOWED_NETWORKS")
 try:
     FETCH_ALLOWED_NETWORKS = [ipaddress.ip_network(net) for net in FETCH_ALLOWED_NETWORKS]
