@@ -204,6 +204,7 @@ def _pages() -> list[Page]:
     pages += [
         Page("gatherings", "/gatherings/", "html"),
         Page("gatherings calendar", "/gatherings/calendar/", "html"),
+        *_help_pages(),
         Page("design", "/design/", "html"),
         Page("api map", _map_api_path(), "api"),
         Page("api hsds", f"/api/v1/hsds/organizations?per_page={MAX_PER_PAGE}", "hsds"),
@@ -213,6 +214,27 @@ def _pages() -> list[Page]:
         Page("api search", "/api/v1/search?q=food", "api"),
     ]
     return pages
+
+
+def _help_pages() -> list[Page]:
+    """Needs and offers: the list, the needs near the first open need's council, that need's
+    page (with the posts that fit it) and the open data."""
+    from bigsocnorth.mutual_aid.models import Post, PostKind, PostState
+
+    pages = [Page("help", "/help/", "html")]
+    need = (
+        Post.objects.public()
+        .filter(kind=PostKind.NEED, state=PostState.OPEN)
+        .select_related("local_authority")
+        .order_by("pk")
+        .first()
+    )
+    if need is not None:
+        pages += [
+            Page("help near", f"/help/near/?area={need.local_authority.slug}", "html"),
+            Page("help post", need.get_absolute_url(), "html"),
+        ]
+    return [*pages, Page("help data", "/help/data/", "html")]
 
 
 def _map_api_path() -> str:

@@ -10,6 +10,13 @@ are; one post that mentions children stays in the review queue, held by
 safeguarding. Only dates are moved back afterwards, so the list reads like a
 few weeks of posting, and one post is moved past its day and lapses through
 the expiry job.
+
+A group's posts come from someone who lives in the group's area: one of its
+editors, or else a settled member living there who asks to help look after
+its entry and is let in by its editor (through the directory's editor
+requests); a group with nobody nearby posts through its own editor. The
+posts closing within three days have had their "still needed?" notice
+already, on the site only, so the scheduler's first run emails nobody.
 """
 
 from __future__ import annotations
@@ -18,14 +25,19 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from bigsocnorth.accounts.demo import demo_person_create
 from bigsocnorth.accounts.models import User
 from bigsocnorth.core.demo.registry import DemoResult
+from bigsocnorth.directory.editors import services as editor_services
 from bigsocnorth.directory.models import Entry
 from bigsocnorth.messaging.services import message_send
+from bigsocnorth.moderation import lifecycle
 from bigsocnorth.moderation import services as moderation_services
 from bigsocnorth.moderation.changes import content_changed
 from bigsocnorth.moderation.models import Status
@@ -389,8 +401,9 @@ def load_mutual_aid_demo() -> DemoResult:
         summary=[
             "Needs and offers: {posts} posts ({needs} needs, {offers} offers, {groups} from "
             "groups) in every kind of help across {areas} areas; {review} waiting for review "
-            "(held by safeguarding), {expiring} closing within three days, {met} met, "
-            "{not_needed} no longer needed and {lapsed} lapsed.".format(**counts),
+            "(held by safeguarding), {expiring} closing within three days (their posters "
+            "already asked whether still needed), {met} met, {not_needed} no longer needed "
+            "and {lapsed} lapsed.".format(**counts),
             "Answers: {done} done, {accepted} accepted, {declined} declined and {waiting} "
             "waiting, each with its private conversation; {checks} says how it checks its "
             "volunteers.".format(**counts),
@@ -425,6 +438,42 @@ def _group(label: str, areas: dict[str, LocalAuthority]) -> tuple[Entry, User] |
                 editor = entry.editors.filter(is_active=True).order_by("pk").first()
                 return entry, editor
     return None
+
+
+def _group_poster(entry: Entry, *, editor: User, area: LocalAuthority) -> User:
+    """Who posts for a group: someone living in its area, as it would be. One of its editors
+    who lives there; else a settled member living there (one who already looks after a group
+    first), who asks to help look after the entry and is let in by its editor; else the
+    editor, wherever they live. Moderators are left out: they post for people, not groups."""
+    editors = entry.editors.filter(is_active=True, profile__home_area=area).order_by("pk")
+    local_editor = editors.first()
+    if local_editor is not None:
+        return local_editor
+    neighbours = (
+        User.objects.filter(is_active=True, profile__home_area=area)
+        .annotate(looked_after=Count("directory_entries_edited"))
+        .order_by("-looked_after", "pk")
+    )
+    for person in neighbours:
+        if person.is_moderator:
+            continue
+        # A newcomer's word waits for a moderator: a settled member speaks for the group.
+        if not lifecycle.has_published_contributions(
+            author=person, needed=settings.NEW_MEMBER_REVIEW_COUNT
+        ):
+            continue
+        try:
+            request = editor_services.editor_request_create(
+                entry=entry,
+                requester=person,
+                message=f"I live in {area.name} and help out with {entry.name}: could I look "
+                "after our entry with you, and post what we need and offer?",
+            )
+        except ValidationError:  # asked already, or the entry is no longer there
+            continue
+        editor_services.editor_request_approve(actor=editor, request=request)
+        return person
+    return editor
 
 
 def _place(area: LocalAuthority, name: str, rng: random.Random) -> PlaceValue:
@@ -477,8 +526,10 @@ def load_posts() -> dict:
                 groups[label] = _group(label, areas)
             if groups[label] is None:
                 continue  # no directory to post for: a group's post needs its group
-            entry, author = groups[label]
+            entry, editor = groups[label]
             place = _entry_place(entry, areas[plan.area])
+            author = _group_poster(entry, editor=editor, area=place.local_authority)
+            groups[label] = (entry, author)
         else:
             author = people[plan.who]
             place = _place(areas[plan.area], plan.place, rng)
@@ -495,6 +546,9 @@ def load_posts() -> dict:
         made.append(post)
     # The one past its day lapses as the scheduler's expiry job would lapse it.
     lapsed = notices.posts_lapse(today=today)
+    # Those closing soon are asked "still needed?" now, on the site only (the job records it
+    # on each post): the scheduler's first run would otherwise email invented addresses.
+    notices.posts_expiring_warn(today=today, email=False)
     checks = _checks(groups)
     posts = Post.objects.filter(pk__in=[post.pk for post in made])
     matches = Match.objects.filter(post__in=posts)

@@ -257,7 +257,7 @@ class AcceptForm(forms.Form):
 
 class DeclineForm(forms.Form):
     reason = forms.CharField(
-        label=_("Why not (for them)"),
+        label=_("If you decline, why not (for them)"),
         required=False,
         max_length=Match.REASON_MAX,
         error_messages={"max_length": TOO_LONG},

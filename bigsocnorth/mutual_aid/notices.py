@@ -88,13 +88,18 @@ def _wants_email(user) -> bool:
     return preference is None or preference.email_frequency != EmailFrequency.NEVER
 
 
-def posts_expiring_warn(*, today=None) -> int:
-    """Ask each poster whose open post lapses in WARN_DAYS_BEFORE days whether it is still
-    needed: a notice, and an email unless they chose none. Once per post and expiry date."""
+def posts_expiring_warn(*, today=None, email: bool = True) -> int:
+    """Ask each poster whose open public post lapses in WARN_DAYS_BEFORE days whether it is
+    still needed: a notice, and an email unless they chose none. Once per post and expiry
+    date. A post waiting for a moderator is not asked about: it cannot be renewed until it is
+    published (and is asked about then, if it is still due). `email=False`: the notice only,
+    for the demo's invented people."""
+    from bigsocnorth.moderation.permissions import public_condition
     from bigsocnorth.mutual_aid.models import Post, PostState
 
     today = today or timezone.localdate()
     due = Post.objects.filter(
+        public_condition(),
         state=PostState.OPEN,
         expires_on__lte=today + timedelta(days=WARN_DAYS_BEFORE),
         expires_on__gte=today,
@@ -123,7 +128,7 @@ def posts_expiring_warn(*, today=None) -> int:
                 url=url,
                 target=post,
             )
-            if post.author and _wants_email(post.author):
+            if email and post.author and _wants_email(post.author):
                 body = _("%(message)s\n\nRenew it, or close it if it has been met:\n%(link)s\n") % {
                     "message": message,
                     "link": settings.SITE_URL + url,

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from bigsocnorth.directory.permissions import can_edit_entry
+from bigsocnorth.moderation.permissions import is_public
+from bigsocnorth.mutual_aid.models import PostState
 
 
 def _is_member(user) -> bool:
@@ -31,6 +33,21 @@ def is_poster(user, post) -> bool:
 
 def can_edit_post(user, post) -> bool:
     return is_poster(user, post) or is_moderator(user)
+
+
+def can_renew_post(user, post) -> bool:
+    """ "Still needed" is for a public post, open or lapsed: one waiting for a moderator, or
+    hidden by one, is on no list to be kept on (services.post_renew refuses it too)."""
+    return (
+        can_edit_post(user, post)
+        and is_public(post)
+        and post.state in (PostState.OPEN, PostState.LAPSED)
+    )
+
+
+def can_close_post(user, post) -> bool:
+    """Met or no longer needed (for a post still in review: withdrawn)."""
+    return can_edit_post(user, post) and post.is_open
 
 
 def check_edit_permission(user, post) -> None:

@@ -121,12 +121,22 @@ def post_close(*, actor, post: Post, state: str) -> Post:
 
 
 def post_renew(*, actor, post: Post) -> Post:
-    """ "Still needed": open for another EXPIRY_DEFAULT_DAYS from today (a lapsed one reopens)."""
+    """ "Still needed": open for another EXPIRY_DEFAULT_DAYS from today (a lapsed one reopens).
+    Only a public post: one still waiting for a moderator, or hidden by one, is refused."""
     permissions.check_edit_permission(actor, post)
     with transaction.atomic():
         post = Post.objects.select_for_update().get(pk=post.pk)  # as it is now, not as shown
         if post.state not in (PostState.OPEN, PostState.LAPSED):
             raise ValidationError(_("This post is closed: post a new one instead."))
+        if lifecycle.is_in_review(post):
+            raise ValidationError(
+                _(
+                    "This post is waiting for a moderator: you can keep it open longer "
+                    "once it is published."
+                )
+            )
+        if not is_public(post):
+            raise ValidationError(_("This post is not public, so it cannot be kept open longer."))
         post.state = PostState.OPEN
         post.expires_on = timezone.localdate() + timezone.timedelta(days=EXPIRY_DEFAULT_DAYS)
         post.expiry_warned_on = None

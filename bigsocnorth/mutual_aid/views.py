@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from bigsocnorth.core.pagecache import cached_for_visitors
 from bigsocnorth.core.pagination import look_ahead_page, page_number
+from bigsocnorth.moderation.lifecycle import is_in_review
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.mutual_aid import matching, permissions, selectors, services
 from bigsocnorth.mutual_aid.forms import (
@@ -37,13 +38,12 @@ from bigsocnorth.mutual_aid.models import (
     ACTIVE_MATCH_STATES,
     AidCategory,
     MatchState,
-    PostState,
     VolunteerChecks,
 )
 from bigsocnorth.places.selectors import area_get_by_slug
 from bigsocnorth.places.services import place_from_query
 
-PER_PAGE = 20
+PER_PAGE = 24  # full rows of cards, whether one, two, three or four fit across
 
 
 def _problems(error: ValidationError) -> str:
@@ -187,8 +187,8 @@ def _detail_context(request, post, *, answer_form=None) -> dict:
         "answers": answers,
         "fits": matching.matches_for(post) if open_and_public else [],
         "entry_shown": post.entry if is_public(post.entry) else None,
-        "can_renew": can_edit and post.state in (PostState.OPEN, PostState.LAPSED),
-        "can_close": can_edit and post.is_open,
+        "can_renew": permissions.can_renew_post(user, post),
+        "can_close": permissions.can_close_post(user, post),
     }
 
 
@@ -294,7 +294,10 @@ def post_close(request, slug: str):
     except ValidationError as error:
         messages.error(request, _problems(error))
         return redirect(post)
-    messages.success(request, _("Your post is closed. Thank you for saying."))
+    if is_in_review(post):
+        messages.success(request, _("Your post is withdrawn."))
+    else:
+        messages.success(request, _("Your post is closed. Thank you for saying."))
     return redirect(post)
 
 

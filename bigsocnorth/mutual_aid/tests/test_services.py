@@ -18,6 +18,7 @@ from bigsocnorth.directory.tests.factories import EntryFactory
 from bigsocnorth.mapping.models import MapItem
 from bigsocnorth.messaging.models import Conversation, ConversationMember, Message
 from bigsocnorth.moderation import lifecycle
+from bigsocnorth.moderation import services as moderation_services
 from bigsocnorth.moderation.permissions import is_public
 from bigsocnorth.mutual_aid import notices, services
 from bigsocnorth.mutual_aid.matching import words_of
@@ -392,6 +393,26 @@ def test_renewing_a_post_closed_meanwhile_is_refused(moderator):
     assert post.state == PostState.MET
 
 
+def test_a_post_waiting_for_a_moderator_or_hidden_is_not_renewed(moderator, member):
+    waiting = make_post(member, expires_on=days_from_today(2))
+    assert lifecycle.is_in_review(waiting)
+    with pytest.raises(ValidationError) as error:
+        services.post_renew(actor=member, post=waiting)
+    assert "waiting for a moderator" in " ".join(error.value.messages)
+    hidden = make_post(moderator, title="Lift to the tip", expires_on=days_from_today(2))
+    moderation_services.content_hide(actor=moderator, content=hidden, reason="A scam.")
+    with pytest.raises(ValidationError) as error:
+        services.post_renew(actor=moderator, post=hidden)
+    assert "not public" in " ".join(error.value.messages)
+    for post in (waiting, hidden):
+        post.refresh_from_db()
+        assert post.expires_on == days_from_today(2)
+    # Withdrawing the waiting one is still theirs to do.
+    services.post_close(actor=member, post=waiting, state=PostState.NOT_NEEDED)
+    waiting.refresh_from_db()
+    assert waiting.state == PostState.NOT_NEEDED
+
+
 # --- Answers (matches) ---------------------------------------------------------------------
 
 
@@ -684,6 +705,38 @@ def test_posters_are_asked_once_three_days_before_a_post_lapses(
         assert notices.posts_expiring_warn() == 0
     assert mail.outbox == []
     assert Notification.objects.filter(kind=notices.Kind.EXPIRING).count() == 1
+
+
+def test_a_post_waiting_for_a_moderator_is_not_asked_about_until_published(
+    moderator, member, django_capture_on_commit_callbacks
+):
+    waiting = make_post(member, expires_on=days_from_today(2))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.posts_expiring_warn() == 0
+    assert mail.outbox == []
+    waiting.refresh_from_db()
+    assert waiting.expiry_warned_on is None
+    moderation_services.content_approve(actor=moderator, content=waiting)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.posts_expiring_warn() == 1
+    assert [message.to for message in mail.outbox] == [[member.email]]
+
+
+def test_asked_on_the_site_only_when_emails_are_switched_off(django_capture_on_commit_callbacks):
+    trusted = make_trusted()
+    due = make_post(trusted, expires_on=days_from_today(2))
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.posts_expiring_warn(email=False) == 1
+    assert mail.outbox == []
+    assert Notification.objects.filter(recipient=trusted, kind=notices.Kind.EXPIRING).exists()
+    due.refresh_from_db()
+    assert due.expiry_warned_on == timezone.localdate()
+    # The next run has nothing left to ask, so nobody is emailed later either.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notices.posts_expiring_warn() == 0
+    assert mail.outbox == []
 
 
 def test_no_email_for_those_who_want_none_but_still_a_notice(

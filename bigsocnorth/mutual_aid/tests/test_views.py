@@ -107,13 +107,37 @@ def test_the_list_filters_by_kind_area_category_urgency_and_group(client, make_p
     )
 
 
-def test_the_list_pages_by_twenty(client, make_post):
-    for number in range(21):
+def test_the_list_pages_by_twenty_four_for_full_rows_of_cards(client, make_post):
+    for number in range(25):
         make_post(author=UserFactory(), title=f"Need number {number}")
     first = _text(client.get(reverse("mutual_aid:post_list")))
     assert "Page 1 of 2" in first
     second = _text(client.get(reverse("mutual_aid:post_list"), {"page": 2}))
     assert second.count('class="card"') == 1
+
+
+def test_the_filters_do_not_say_optional_but_the_post_form_does(client, member):
+    # A filter left as it is shows everything: saying "(optional)" on each is noise.
+    for url in (reverse("mutual_aid:post_list"), reverse("mutual_aid:needs_near")):
+        text = _text(client.get(url, {"area": "sheffield"}))
+        assert 'for="filter_area"' in text or 'for="near_area"' in text
+        assert "(optional)" not in text, url
+    client.force_login(member)
+    text = _text(client.get(reverse("mutual_aid:post_create")))
+    assert 'More about it <span class="optional">(optional)</span>' in text
+
+
+def test_the_post_form_asks_when_once(client, member):
+    client.force_login(member)
+    text = _text(client.get(reverse("mutual_aid:post_create")))
+    # One "When": the section's legend, which also names the choice of ongoing, a day or two.
+    assert text.count("<legend>When</legend>") == 1
+    assert "When:" not in text and ">When<" not in text.replace("<legend>When</legend>", "")
+    when = text.split("<legend>When</legend>", 1)[1].split("</fieldset>", 1)[0]
+    assert 'name="when" value="date"' in when and 'name="starts_on"' in when
+    # A choice made without a day says so, beside the choice.
+    page = client.post(reverse("mutual_aid:post_create"), _form(when="date"))
+    assert page.status_code == 400 and "Give the day." in _text(page)
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
@@ -278,6 +302,34 @@ def test_a_post_mentioning_a_child_waits_with_the_guidance(client, member, trust
     assert post.title not in _text(client.get(reverse("mutual_aid:post_list")))
 
 
+def test_a_post_waiting_for_a_moderator_can_be_changed_or_withdrawn_not_renewed(
+    client, member, trusted
+):
+    client.force_login(member)
+    client.post(
+        reverse("mutual_aid:post_create"),
+        _form(title="Someone to walk my child to school on Mondays"),
+    )
+    post = Post.objects.get()
+    assert is_in_review(post)
+    text = _text(client.get(post.get_absolute_url()))
+    assert reverse("mutual_aid:post_edit", args=[post.slug]) in text
+    assert "Withdraw it" in text
+    assert reverse("mutual_aid:post_renew", args=[post.slug]) not in text
+    assert "Still needed" not in text and "Close: it was met" not in text
+    # Renewing anyway is refused, and says why.
+    page = client.post(reverse("mutual_aid:post_renew", args=[post.slug]), follow=True)
+    assert "This post is waiting for a moderator" in _text(page)
+    post.refresh_from_db()
+    assert post.state == PostState.OPEN
+    page = client.post(
+        reverse("mutual_aid:post_close", args=[post.slug]), {"state": "not_needed"}, follow=True
+    )
+    assert "Your post is withdrawn." in _text(page)
+    post.refresh_from_db()
+    assert post.state == PostState.NOT_NEEDED
+
+
 # --- Changing, closing and renewing ------------------------------------------------------------
 
 
@@ -440,6 +492,27 @@ def test_saying_how_it_went(client, make_post, answer, member):
     assert "said it happened" in _text(
         client.get(reverse("mutual_aid:match_detail", args=[match.pk]))
     )
+
+
+def test_accept_and_decline_are_one_choice_on_the_match_page(client, make_post, answer, member):
+    post = make_post(author=member)
+    match = answer(post)
+    client.force_login(member)
+    text = _text(client.get(reverse("mutual_aid:match_detail", args=[match.pk])))
+    choice = text.split('class="actions aid-decide"', 1)[1].split("</div>", 1)[0]
+    # Both buttons together, accept first as the main one, each sending its own form.
+    assert choice.index("Accept") < choice.index("Decline, with thanks")
+    assert 'form="accept-form" class="button"' in choice
+    assert 'form="decline-form" class="button button-secondary"' in choice
+    for name, action in (("accept", "match_accept"), ("decline", "match_decline")):
+        url = reverse(f"mutual_aid:{action}", args=[match.pk])
+        assert f'action="{url}" id="{name}-form"' in text
+    page = client.post(
+        reverse("mutual_aid:match_decline", args=[match.pk]), {"reason": "Sorted, thanks."}
+    )
+    assert page.status_code == 302
+    match.refresh_from_db()
+    assert match.state == MatchState.DECLINED
 
 
 def test_declining_and_withdrawing(client, make_post, answer, member):
