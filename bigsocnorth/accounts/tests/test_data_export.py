@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -621,7 +622,11 @@ def _many_things(member, n: int, area) -> None:
         )
         Match.objects.create(post=aid_post, responder=member, responder_contact="Me")
         Flag.objects.create(
-            content_type_id=1, object_id=post.pk, flagger=member, reason="spam", note="n"
+            content_type=ContentType.objects.get_for_model(ForumPost),
+            object_id=post.pk,
+            flagger=member,
+            reason="spam",
+            note="n",
         )
         Notification.objects.create(recipient=member, kind="test", message="M", url="/")
         Message.objects.create(conversation=conversation, author=member, body=f"Message {i}")
