@@ -281,3 +281,37 @@ def test_an_app_process_killed_outright_is_replaced_and_nginx_keeps_answering(sc
             pass
         assert time.monotonic() < deadline, "the new app-1 does not answer"
         time.sleep(0.5)
+
+
+def _task_worker_ids(scaled) -> list[str]:
+    code = (
+        "from bigsocnorth.core.models import TaskWorker\n"
+        "print(','.join(sorted(TaskWorker.objects.values_list('worker_id', flat=True))))"
+    )
+    shown = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=settings.BASE_DIR,
+        env=scaled["env"],
+        check=False,
+        timeout=120,
+        capture_output=True,
+        text=True,
+    )
+    assert shown.returncode == 0, shown.stderr
+    return [worker for worker in shown.stdout.strip().splitlines()[-1].split(",") if worker]
+
+
+def test_a_task_worker_killed_outright_comes_back_as_a_new_worker(scaled):
+    """So the tasks the dead one was running are queued again, not left to a namesake."""
+    (before,) = _task_worker_ids(scaled)
+    state = json.loads(scaled["state_file"].read_text())
+    victim = next(p for p in state["processes"] if p["name"] == "worker-1")
+    os.killpg(victim["pid"], signal.SIGKILL)
+    deadline = time.monotonic() + 90
+    while True:
+        workers = _task_worker_ids(scaled)
+        if len(workers) == 2:
+            break
+        assert time.monotonic() < deadline, f"no new worker appeared: {workers}"
+        time.sleep(1)
+    assert before in workers  # the dead one's row stays until it is given up for lost

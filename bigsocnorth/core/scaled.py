@@ -374,12 +374,14 @@ class ScaledDeployment:
             ]  # fmt: skip
             self.children.append(Child(role="app", index=index, port=port, command=app))
         for index in range(1, options.workers + 1):
+            # No --worker-id: each start gets a new one, so a worker started
+            # again after a crash is not taken for the one that died, whose
+            # tasks are then queued again (core/tasks_recovery.py).
             worker = [
                 python, "manage.py", "task_worker",
                 "--queue-name", "*",
                 "--no-reload",
                 "--interval", "1",
-                "--worker-id", f"{socket.gethostname()}-worker-{index}",
             ]  # fmt: skip
             self.children.append(Child(role="worker", index=index, command=worker))
         for index in range(1, options.schedulers + 1):
