@@ -69,6 +69,7 @@ import sys
 import tempfile
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -351,7 +352,7 @@ def _answers(url: str) -> bool:
 
 
 @dataclass
-class Target:
+class Target(ABC):
     name: str
     work: Path
     port: int = field(default_factory=_free_port)
@@ -392,11 +393,13 @@ class Target:
         )
         return env
 
+    @abstractmethod
     def begin(self) -> None:
-        raise NotImplementedError
+        """Start the deployment's processes."""
 
+    @abstractmethod
     def wait_ready(self) -> None:
-        raise NotImplementedError
+        """Return once the deployment answers."""
 
     def stop(self) -> None:
         _stop(self.server)
