@@ -161,15 +161,9 @@ def scaled():
     shutil.rmtree(tmp, ignore_errors=True)
 
 
-def _member(scaled, email: str) -> str:
-    """A member with a verified email, made in the deployment's own database."""
-    code = (
-        "from allauth.account.models import EmailAddress\n"
-        "from bigsocnorth.accounts.models import User\n"
-        f"user = User.objects.create_user(email={email!r}, password={PASSWORD!r})\n"
-        f"EmailAddress.objects.create(user=user, email={email!r}, verified=True, primary=True)\n"
-    )
-    made = subprocess.run(
+def _shell(scaled, code: str) -> str:
+    """Run Python in the deployment's own environment (its database, its Redis)."""
+    ran = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
         cwd=settings.BASE_DIR,
         env=scaled["env"],
@@ -178,7 +172,19 @@ def _member(scaled, email: str) -> str:
         capture_output=True,
         text=True,
     )
-    assert made.returncode == 0, made.stderr
+    assert ran.returncode == 0, ran.stderr
+    return ran.stdout
+
+
+def _member(scaled, email: str) -> str:
+    """A member with a verified email, made in the deployment's own database."""
+    _shell(
+        scaled,
+        "from allauth.account.models import EmailAddress\n"
+        "from bigsocnorth.accounts.models import User\n"
+        f"user = User.objects.create_user(email={email!r}, password={PASSWORD!r})\n"
+        f"EmailAddress.objects.create(user=user, email={email!r}, verified=True, primary=True)\n",
+    )
     return email
 
 
@@ -284,21 +290,12 @@ def test_an_app_process_killed_outright_is_replaced_and_nginx_keeps_answering(sc
 
 
 def _task_worker_ids(scaled) -> list[str]:
-    code = (
+    shown = _shell(
+        scaled,
         "from bigsocnorth.core.models import TaskWorker\n"
-        "print(','.join(sorted(TaskWorker.objects.values_list('worker_id', flat=True))))"
+        "print(','.join(sorted(TaskWorker.objects.values_list('worker_id', flat=True))))",
     )
-    shown = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=settings.BASE_DIR,
-        env=scaled["env"],
-        check=False,
-        timeout=120,
-        capture_output=True,
-        text=True,
-    )
-    assert shown.returncode == 0, shown.stderr
-    return [worker for worker in shown.stdout.strip().splitlines()[-1].split(",") if worker]
+    return [worker for worker in shown.strip().splitlines()[-1].split(",") if worker]
 
 
 def test_a_task_worker_killed_outright_comes_back_as_a_new_worker(scaled):
